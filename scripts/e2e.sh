@@ -8,7 +8,7 @@ source scripts/env.sh
 
 if [ ! -x /usr/bin/chromium ]; then
   log "installing Debian's chromium for the browser tests"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
     || die "could not install chromium with apt-get (needs root and Debian's package lists)"
 fi
 
@@ -42,4 +42,10 @@ if grep -nE "startup failed|Plugin '[^']+' .*failed|Error: .*not a function" "$p
   die "a plugin failed to start (see $portal_log)"
 fi
 
-PORTAL_LOG="$portal_log" yarn playwright test "$@"
+yarn playwright test "$@"
+
+# Catalog processing errors are logged by catalog-backend-module-logs with the
+# entity they concern; at start there must be none.
+if sed 's/\x1b\[[0-9;]*m//g' "$portal_log" | grep -E ' catalog (warn|error) .*entity='; then
+  die "the catalog logged processing errors at start (above)"
+fi
