@@ -28,7 +28,9 @@ run() {
 failed=0
 
 run typecheck yarn tsc
-run unit+integration yarn backstage-cli repo test --maxWorkers=2
+# PGlite (the embedded telemetry store) loads its files with dynamic import().
+run unit+integration env NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" \
+  yarn backstage-cli repo test --maxWorkers=2
 run browser bash scripts/e2e.sh
 
 log "== summary"
