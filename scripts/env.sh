@@ -62,8 +62,8 @@ ensure_yarn() {
 # Installs dependencies when the lockfile or a manifest changed since the last install.
 ensure_deps() {
   local stamp="$PLANTOPS_ROOT/node_modules/.plantops-install" sum
-  sum=$(cd "$PLANTOPS_ROOT" && cat yarn.lock package.json packages/*/package.json plugins/*/package.json 2>/dev/null \
-    | cat - <(node --version) | sha256sum | cut -d' ' -f1)
+  sum=$(cd "$PLANTOPS_ROOT" && { node --version; cat yarn.lock .yarnrc.yml;
+    find . -maxdepth 3 -name package.json -not -path './node_modules/*' | sort | xargs cat; } | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then return 0; fi
   log "installing dependencies (yarn install; the first run takes several minutes)"
   local flags=()
