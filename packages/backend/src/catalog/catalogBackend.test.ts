@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import type { AlphaEntity } from '@backstage/catalog-model/alpha';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 
@@ -84,8 +85,8 @@ describe('catalog backend with the Plantops catalog', () => {
       let missing: string[] = [];
       const settle = () =>
         `the catalog has ${previous} entities, missing ${missing.join(', ')}`;
-      const entities: Entity[] = await waitFor(settle, async () => {
-        const all: Entity[] = await fetchJson(base, '/entities');
+      const entities: AlphaEntity[] = await waitFor(settle, async () => {
+        const all: AlphaEntity[] = await fetchJson(base, '/entities');
         const refs = new Set(all.map(e => stringifyEntityRef(e)));
         missing = required.filter(r => !refs.has(r));
         const settled = all.length === previous && missing.length === 0;
