@@ -4,8 +4,8 @@ import { defineConfig } from '@playwright/test';
 // browser is Debian's Chromium: Playwright's own browser download cannot run here.
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
-  timeout: 120_000,
-  expect: { timeout: 60_000 },
+  timeout: 300_000,
+  expect: { timeout: 90_000 },
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 1,
