@@ -28,11 +28,19 @@ run() {
 failed=0
 
 run typecheck yarn tsc
-# PGlite (the embedded telemetry store) loads its files with dynamic import().
-run unit+integration env NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" \
-  yarn backstage-cli repo test --maxWorkers=2
+mkdir -p test-results
+rm -f test-results/*.json
+run unit+integration yarn backstage-cli repo test --maxWorkers=2 --testPathIgnorePatterns '\.pglite\.test\.ts$' \
+  --json --outputFile=test-results/jest.json
+# PGlite (the embedded telemetry store) loads its files with dynamic import(),
+# which Jest allows only with VM modules; node-opcua's ES modules need them off.
+run embedded-store env NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" \
+  yarn backstage-cli repo test --maxWorkers=2 --testPathPattern '\.pglite\.test\.ts$' \
+  --json --outputFile=test-results/jest-pglite.json
 run browser bash scripts/e2e.sh
 
 log "== summary"
 printf '  %s\n' "${results[@]}" >&2
+# One closing line over every runner: N passed, N failed.
+node scripts/test-summary.cjs test-results || failed=1
 exit $failed
