@@ -35,7 +35,7 @@ run unit+integration yarn backstage-cli repo test --maxWorkers=2 --testPathIgnor
 # PGlite (the embedded telemetry store) loads its files with dynamic import(),
 # which Jest allows only with VM modules; node-opcua's ES modules need them off.
 run embedded-store env NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" \
-  yarn backstage-cli repo test --maxWorkers=2 --passWithNoTests --testPathPattern '\.pglite\.test\.ts$' \
+  yarn backstage-cli repo test --maxWorkers=2 --passWithNoTests --testPathPatterns '\.pglite\.test\.ts$' \
   --json --outputFile=test-results/jest-pglite.json
 run browser bash scripts/e2e.sh
 

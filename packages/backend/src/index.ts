@@ -43,4 +43,8 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// Plantops: Site and ProductionLine kinds; telemetry, OEE and Andon.
+backend.add(import('@plantops/backstage-plugin-catalog-backend-module-plant'));
+backend.add(import('@plantops/backstage-plugin-plant-backend'));
+
 backend.start();

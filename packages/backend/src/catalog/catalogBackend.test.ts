@@ -6,6 +6,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModulePlant from '@plantops/backstage-plugin-catalog-backend-module-plant';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { AlphaEntity } from '@backstage/catalog-model/alpha';
 
@@ -47,6 +48,7 @@ describe('catalog backend with the Plantops catalog', () => {
       const { server } = await startTestBackend({
         features: [
           catalogPlugin,
+          catalogModulePlant,
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
             data: {
@@ -58,6 +60,7 @@ describe('catalog backend with the Plantops catalog', () => {
                       'Domain', 'Group', 'User', 'Template',
                     ],
                   },
+                  { allow: ['Site', 'ProductionLine'] },
                 ],
                 locations: [
                   { type: 'file', target: path.join(repoRoot, 'catalog-info.yaml') },
@@ -78,6 +81,8 @@ describe('catalog backend with the Plantops catalog', () => {
         'system:default/iip',
         'system:default/ms5',
         'domain:default/industrial-operations',
+        'site:default/ms5-plant-a',
+        'productionline:default/ms5-plant-a-filling',
       ];
       // Wait until processing has settled: the count stops changing and the
       // entities we know of are all there.
@@ -109,6 +114,14 @@ describe('catalog backend with the Plantops catalog', () => {
       const relationTypes = new Set(scada.relations?.map(r => r.type));
       expect([...relationTypes]).toEqual(
         expect.arrayContaining(['ownedBy', 'partOf', 'dependsOn']),
+      );
+
+      // The Site kind's processor links a site to its lines.
+      const site: Entity = await fetchJson(base, '/entities/by-name/site/default/ms5-plant-a');
+      expect(site.relations).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'hasPart', targetRef: 'productionline:default/ms5-plant-a-filling' }),
+        ]),
       );
     },
     180_000,

@@ -1,0 +1,61 @@
+import { Pool } from 'pg';
+import type { Config } from '@backstage/config';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { migrate } from './schema';
+
+export interface TelemetryDatabase {
+  pool: Pool;
+  /** 'postgres' for a configured server, 'embedded' for the in-process PGlite. */
+  kind: 'postgres' | 'embedded';
+  close(): Promise<void>;
+}
+
+/**
+ * The telemetry store: the PostgreSQL server named by
+ * `plant.telemetry.database.connection`, or, when none is configured, an
+ * in-process PostgreSQL (PGlite) that `pg` reaches through a loopback socket.
+ * PGlite serves one connection at a time, so the pool holds one.
+ */
+export async function openTelemetryDatabase(
+  config: Config | undefined,
+  logger: LoggerService,
+): Promise<TelemetryDatabase> {
+  const connection = config?.getOptionalString('plant.telemetry.database.connection');
+  if (connection) {
+    const pool = new Pool({ connectionString: connection, max: 8 });
+    // An idle connection dropped by the server (restart, failover) must not crash the backend.
+    pool.on('error', e => logger.warn(`Telemetry store connection lost: ${e.message}`));
+    await withClient(pool, migrate);
+    logger.info('Telemetry store: PostgreSQL');
+    return { pool, kind: 'postgres', close: () => pool.end() };
+  }
+  const dataDir = config?.getOptionalString('plant.telemetry.database.embeddedDataDir');
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const [host, port] = server.getServerConn().split(':');
+  const pool = new Pool({ host, port: Number(port), user: 'postgres', database: 'postgres', max: 1 });
+  pool.on('error', e => logger.warn(`Embedded telemetry store connection lost: ${e.message}`));
+  await withClient(pool, migrate);
+  logger.info(`Telemetry store: embedded PostgreSQL (PGlite${dataDir ? ` in ${dataDir}` : ', in memory'})`);
+  return {
+    pool,
+    kind: 'embedded',
+    async close() {
+      await pool.end();
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+async function withClient<T>(pool: Pool, fn: (c: import('pg').PoolClient) => Promise<T>) {
+  const client = await pool.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}

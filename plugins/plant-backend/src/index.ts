@@ -1,0 +1,1 @@
+export { plantPlugin as default } from './plugin';

@@ -1,0 +1,67 @@
+import { Consumer, Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { BatchResult, RollupWriter } from './RollupWriter';
+
+export interface KafkaIngestorOptions {
+  kafka: KafkaConfig;
+  topic: string;
+  groupId: string;
+  /** Messages applied per database transaction. */
+  chunkSize?: number;
+  /** Partitions processed in parallel (each in its own transactions). */
+  partitionsConsumedConcurrently?: number;
+  onBatch?: (partition: number, result: BatchResult) => void;
+}
+
+/**
+ * Feeds a Kafka topic into the rollups. The database offset is the source of
+ * truth (committed with the rollups); the Kafka group offset is committed
+ * after it and only saves re-reading on restart.
+ */
+export class KafkaIngestor {
+  private consumer?: Consumer;
+
+  constructor(
+    private readonly writer: RollupWriter,
+    private readonly options: KafkaIngestorOptions,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async start() {
+    const { kafka, topic, groupId } = this.options;
+    const client = new Kafka({ logLevel: logLevel.WARN, ...kafka });
+    const consumer = client.consumer({ groupId });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const source = `kafka:${topic}`;
+    const chunkSize = this.options.chunkSize ?? 5000;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        for (let i = 0; i < batch.messages.length; i += chunkSize) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(i, i + chunkSize).map(m => ({
+            offset: m.offset,
+            value: m.value ? m.value.toString('utf8') : '',
+          }));
+          const result = await this.writer.applyBatch(source, batch.partition, chunk);
+          this.options.onBatch?.(batch.partition, result);
+          resolveOffset(chunk[chunk.length - 1].offset);
+          await commitOffsetsIfNecessary({
+            topics: [{ topic, partitions: [{ partition: batch.partition, offset: (BigInt(chunk[chunk.length - 1].offset) + 1n).toString() }] }],
+          });
+          await heartbeat();
+        }
+      },
+    });
+    this.logger.info(`Consuming telemetry from Kafka topic ${topic} as group ${groupId}`);
+  }
+
+  async stop() {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+}

@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import type { Pool } from 'pg';
+import { createTestDatabase } from '../testing/testPg';
+import { migrate } from '../database/schema';
+import { RollupWriter } from './RollupWriter';
+import { parseTelemetryEvent } from '@plantops/backstage-plugin-plant-common';
+import type { TelemetryEvent } from './types';
+
+const parse = (raw: string) => parseTelemetryEvent(raw);
+
+const T0 = Date.parse('2026-11-25T06:00:00Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+const m = { schemaVersion: 1 as const, site: 's1', line: 'l1', machine: 'm1' };
+const state = (s: number, st: string): TelemetryEvent => ({ ...m, type: 'machineState', state: st as any, sourceTimestamp: at(s) });
+const counters = (s: number, total: number, reject: number): TelemetryEvent =>
+  ({ ...m, type: 'counters', total, good: total - reject, reject, sourceTimestamp: at(s) });
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: Pool;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool;
+  const c = await pool.connect();
+  await migrate(c);
+  c.release();
+});
+afterAll(() => db.drop());
+beforeEach(async () => {
+  await pool.query('TRUNCATE plant_machine, plant_state_transition, plant_rollup_minute, plant_ingest_offset, plant_dead_letter, plant_andon_event');
+});
+
+let offset = 0;
+const msgs = (events: (TelemetryEvent | string)[]) =>
+  events.map(e => ({ offset: String(offset++), value: typeof e === 'string' ? e : JSON.stringify(e) }));
+
+async function totals() {
+  const r = await pool.query(`SELECT sum(executing_s)::float AS executing, sum(idle_s)::float AS idle,
+    sum(fault_s)::float AS fault, sum(micro_stop_s)::float AS micro, sum(setup_s)::float AS setup,
+    sum(produced)::int AS produced, sum(good)::int AS good, sum(reject)::int AS reject, sum(ideal_s)::float AS ideal
+    FROM plant_rollup_minute`);
+  return r.rows[0];
+}
+
+describe('RollupWriter on PostgreSQL', () => {
+  const writer = () => new RollupWriter(pool, parse, { microStopSeconds: 120 });
+
+  it('turns state changes into seconds per state, with short stops as micro-stops', async () => {
+    offset = 0;
+    await writer().applyBatch('kafka:t', 0, msgs([
+      state(0, 'Executing'),
+      state(600, 'OutOfService'), // 60 s fault: a micro-stop
+      state(660, 'Executing'),
+      state(1200, 'OutOfService'), // 300 s fault: availability loss
+      state(1500, 'Setup'),
+      state(1800, 'Executing'),
+    ]));
+    expect(await totals()).toMatchObject({ executing: 1140, micro: 60, fault: 300, setup: 300 });
+    // Split per minute: the first minute holds exactly 60 s of executing.
+    const first = await pool.query('SELECT executing_s FROM plant_rollup_minute WHERE bucket = $1', [new Date(T0)]);
+    expect(first.rows[0].executing_s).toBe(60);
+  });
+
+  it('counts produced parts from cumulative counters across a counter reset', async () => {
+    offset = 0;
+    await writer().applyBatch('kafka:t', 0, msgs([
+      { ...m, type: 'idealCycleTime', productId: 'p', idealCycleTimeSeconds: 2, sourceTimestamp: at(0) } as TelemetryEvent,
+      counters(0, 1000, 10),
+      counters(60, 1050, 12),
+      counters(120, 20, 1), // reset to zero, then 20 more
+      counters(180, 50, 1),
+    ]));
+    expect(await totals()).toMatchObject({ produced: 100, reject: 3, good: 97, ideal: 200 });
+  });
+
+  it('skips a redelivered batch: nothing is counted twice', async () => {
+    offset = 100;
+    const batch = msgs([state(0, 'Executing'), state(300, 'Idle'), counters(0, 0, 0), counters(300, 150, 0)]);
+    const first = await writer().applyBatch('kafka:t', 0, batch);
+    const again = await writer().applyBatch('kafka:t', 0, batch);
+    expect(first.applied).toBe(4);
+    expect(again).toMatchObject({ applied: 0, skippedAlreadyCommitted: 4 });
+    expect(await totals()).toMatchObject({ executing: 300, produced: 150 });
+    expect(await writer().storedOffset('kafka:t', 0)).toBe('104');
+  });
+
+  it('dead-letters malformed messages with the reason and keeps going', async () => {
+    offset = 0;
+    const r = await writer().applyBatch('kafka:t', 0, msgs([
+      state(0, 'Executing'), '{not json', JSON.stringify({ type: 'state' }), state(120, 'Idle'),
+    ]));
+    expect(r).toMatchObject({ applied: 2, deadLettered: 2 });
+    const dead = await pool.query('SELECT raw, reason, position FROM plant_dead_letter ORDER BY id');
+    expect(dead.rows).toEqual([
+      { raw: '{not json', reason: expect.stringMatching(/^event: not valid JSON/), position: '0:1' },
+      { raw: '{"type":"state"}', reason: expect.stringMatching(/^type: must be one of machineState/), position: '0:2' },
+    ]);
+    expect(await totals()).toMatchObject({ executing: 120 });
+  });
+
+  it('treats a repeated state event as a duplicate and a conflicting one as dead letter', async () => {
+    offset = 0;
+    const r = await writer().applyBatch('kafka:t', 0, msgs([
+      state(0, 'Executing'), state(0, 'Executing'), state(0, 'Idle'), state(60, 'Idle'),
+    ]));
+    expect(r).toMatchObject({ applied: 2, duplicates: 1, deadLettered: 1 });
+    expect(await totals()).toMatchObject({ executing: 60, idle: 0 });
+  });
+
+  it('gives the same rollups whatever order state events arrive in', async () => {
+    const states = ['Executing', 'Idle', 'OutOfService', 'Setup', 'PlannedDowntime'];
+    const events = fc.uniqueArray(
+      fc.record({ s: fc.integer({ min: 0, max: 4 * 3600 }), st: fc.constantFrom(...states) }),
+      { selector: e => e.s, minLength: 2, maxLength: 25 },
+    );
+    await fc.assert(
+      fc.asyncProperty(events, fc.integer({ min: 1, max: 5 }), async (list, batchSize) => {
+        const inOrder = [...list].sort((a, b) => a.s - b.s).map(e => state(e.s, e.st));
+        const shuffled = list.map(e => state(e.s, e.st)); // arbitrary arrival order
+        const run = async (evs: TelemetryEvent[], size: number) => {
+          await pool.query('TRUNCATE plant_machine, plant_state_transition, plant_rollup_minute, plant_ingest_offset');
+          offset = 0;
+          for (let i = 0; i < evs.length; i += size) {
+            await writer().applyBatch('kafka:t', 0, msgs(evs.slice(i, i + size)));
+          }
+          const r = await pool.query(`SELECT bucket, executing_s, idle_s, fault_s, micro_stop_s, setup_s, planned_downtime_s
+            FROM plant_rollup_minute WHERE executing_s + idle_s + fault_s + micro_stop_s + setup_s + planned_downtime_s <> 0
+            ORDER BY bucket`);
+          return r.rows.map(row => ({ ...row, bucket: row.bucket.toISOString() }));
+        };
+        const expected = await run(inOrder, inOrder.length);
+        const actual = await run(shuffled, batchSize);
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+});

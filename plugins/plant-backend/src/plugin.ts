@@ -1,0 +1,90 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  isProductionLineEntity,
+  isSiteEntity,
+  parseTelemetryEvent,
+} from '@plantops/backstage-plugin-plant-common';
+import { plantFromEntities } from './ingest/demoPlant';
+import { openTelemetryDatabase } from './database/TelemetryDatabase';
+import { RollupWriter, BatchResult } from './ingest/RollupWriter';
+import { KafkaIngestor } from './ingest/KafkaIngestor';
+import { EmbeddedPlant } from './ingest/EmbeddedPlant';
+import { currentShiftWindow, OeeQueries } from './oee/OeeQueries';
+import { createMetrics } from './metrics';
+import { createRouter } from './router';
+import { kafkaConfigFrom } from './ingest/kafkaConfig';
+import { LivePublisher } from './LivePublisher';
+
+/**
+ * The plant backend: telemetry ingestion (Kafka, the embedded demo plant),
+ * per-minute rollups, and the OEE, machine and Andon API with live updates.
+ *
+ * @public
+ */
+export const plantPlugin = createBackendPlugin({
+  pluginId: 'plant',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
+        signals: signalsServiceRef,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+      },
+      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth }) {
+        const microStopSeconds = config.getOptionalNumber('plant.telemetry.microStopSeconds') ?? 120;
+        const db = await openTelemetryDatabase(config, logger);
+        const writer = new RollupWriter(db.pool, raw => parseTelemetryEvent(raw), { microStopSeconds });
+        const queries = new OeeQueries(db.pool, { microStopSeconds });
+        const metrics = createMetrics(queries, () => currentShiftWindow(Date.now()));
+        const live = new LivePublisher(signals);
+        const onBatch = (source: string) => (_partition: number, r: BatchResult) => {
+          metrics.recordBatch(source, r);
+          for (const a of r.andonRaised) metrics.recordAndon(a.site, a.line);
+          live.changed(r.lines);
+        };
+
+        const stops: (() => Promise<void>)[] = [];
+        const kafka = kafkaConfigFrom(config);
+        if (kafka) {
+          const ingestor = new KafkaIngestor(writer, { ...kafka, onBatch: onBatch(`kafka:${kafka.topic}`) }, logger);
+          await ingestor.start();
+          stops.push(() => ingestor.stop());
+        }
+        const simulatorEnabled = config.getOptionalBoolean('plant.simulator.enabled') ?? !kafka;
+        if (simulatorEnabled) {
+          const plant = new EmbeddedPlant(writer, {
+            speed: config.getOptionalNumber('plant.simulator.speed') ?? 1,
+            seed: config.getOptionalNumber('plant.simulator.seed') ?? 1,
+            // The demo simulates the Sites and ProductionLines of the catalog.
+            loadPlant: async () => {
+              const { items } = await catalog.getEntities(
+                { filter: [{ kind: 'Site' }, { kind: 'ProductionLine' }] },
+                { credentials: await auth.getOwnServiceCredentials() },
+              );
+              return plantFromEntities(items.filter(isSiteEntity), items.filter(isProductionLineEntity), new Date());
+            },
+            onBatch: onBatch('simulator'),
+            logger,
+          });
+          plant.start();
+          stops.push(() => plant.stop());
+        }
+        lifecycle.addShutdownHook(async () => {
+          for (const stop of stops) await stop();
+          await db.close();
+        });
+
+        httpRouter.use(await createRouter({ pool: db.pool, queries, metrics: metrics.registry }));
+        // Prometheus scrapes without a Backstage token.
+        httpRouter.addAuthPolicy({ path: '/metrics', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

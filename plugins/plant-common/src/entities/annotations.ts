@@ -1,0 +1,31 @@
+/*
+ * Annotations owned by Plantops. Where the ecosystem already has one
+ * (backstage.io/kubernetes-id, argocd/app-name, prometheus.io/alert, ...)
+ * use that instead of adding one here.
+ */
+
+/**
+ * On a Component or Resource: the Site it runs at or serves, as an entity
+ * ref, e.g. `site:default/ms5-plant-a`. Lets site pages and alert routing
+ * find the workloads of a site without walking relations.
+ */
+export const ANNOTATION_PLANTOPS_SITE = 'plantops.io/site';
+
+/**
+ * On a Component or Resource: the ProductionLine it serves, as an entity
+ * ref, e.g. `productionline:default/ms5-plant-a-filling`.
+ */
+export const ANNOTATION_PLANTOPS_PRODUCTION_LINE =
+  'plantops.io/production-line';
+
+/**
+ * On any entity: an http(s) URL the health checker GETs; a 2xx answer means
+ * up. For things with no Prometheus target, or as a second opinion.
+ */
+export const ANNOTATION_PLANTOPS_HEALTH_URL = 'plantops.io/health-url';
+
+/**
+ * On a Resource of type kafka-topic (or a Site): the Kafka topic name, e.g.
+ * `ms5.telemetry`. The entity name cannot hold the dot of the real name.
+ */
+export const ANNOTATION_PLANTOPS_KAFKA_TOPIC = 'plantops.io/kafka-topic';

@@ -1,0 +1,9 @@
+/**
+ * Isomorphic Plantops domain code: Site and ProductionLine entity kinds,
+ * ISO 22400 OEE math, and the versioned telemetry schema.
+ *
+ * @packageDocumentation
+ */
+export * from './entities';
+export * from './oee';
+export * from './telemetry';

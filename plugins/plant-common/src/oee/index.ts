@@ -1,0 +1,6 @@
+export * from './states';
+export * from './timeElements';
+export * from './production';
+export * from './elements';
+export * from './computeOee';
+export * from './losses';

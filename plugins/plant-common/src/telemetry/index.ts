@@ -1,0 +1,4 @@
+export * from './types';
+export * from './schema';
+export * from './parse';
+export * from './counters';

@@ -1,0 +1,1 @@
+export { OeeCard } from './OeeCard';

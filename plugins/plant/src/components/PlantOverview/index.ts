@@ -1,0 +1,2 @@
+export { PlantOverviewContent } from './PlantOverviewContent';
+export { PlantOverviewPage } from './PlantOverviewPage';

@@ -1,0 +1,2 @@
+export { SitesContent } from './SitesContent';
+export { SitesPage } from './SitesPage';

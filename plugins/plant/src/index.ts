@@ -1,0 +1,16 @@
+/**
+ * Plant pages and entity cards. The default export is the plugin for the new
+ * frontend system (the app discovers it); the named exports serve apps on
+ * the old system.
+ *
+ * @packageDocumentation
+ */
+export { plantPlugin as default } from './plugin';
+export {
+  plantLegacyPlugin,
+  EntityPlantOeeCard,
+  PlantOverviewPage,
+} from './legacy';
+export { SitesPage } from './legacySites';
+export { isPlantEntity } from './lib/scope';
+export * from './api';
