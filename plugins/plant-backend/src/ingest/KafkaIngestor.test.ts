@@ -2,7 +2,6 @@ import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabase } from '../testing/testPg';
-import { migrate } from '../database/schema';
 import { BatchResult, RollupWriter, SourceMessage } from './RollupWriter';
 import { KafkaIngestor } from './KafkaIngestor';
 import { parseTelemetryEvent } from '@plantops/backstage-plugin-plant-common';
@@ -46,10 +45,7 @@ describe('Kafka ingestion on a real broker', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const c = await db.pool.connect();
-    await migrate(c);
-    c.release();
+    db = await createTestDatabase({ migrated: true });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });

@@ -11,7 +11,6 @@ import {
   PlantSimulator,
 } from '@plantops/plant-simulator';
 import type { Pool } from 'pg';
-import { migrate } from '../database/schema';
 import { createTestDatabase } from '../testing/testPg';
 import { defaultNodeMap, OpcUaIngestor } from './OpcUaIngestor';
 import { RollupWriter } from './RollupWriter';
@@ -135,11 +134,8 @@ describe('OpcUaIngestor against the plant simulator and PostgreSQL', () => {
   let pool: Pool;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ migrated: true });
     pool = db.pool;
-    const c = await pool.connect();
-    await migrate(c);
-    c.release();
   });
   afterAll(() => db?.drop());
   beforeEach(() =>

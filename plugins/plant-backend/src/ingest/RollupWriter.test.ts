@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import { createTestDatabase } from '../testing/testPg';
-import { migrate } from '../database/schema';
 import { RollupWriter } from './RollupWriter';
 import { parseTelemetryEvent } from '@plantops/backstage-plugin-plant-common';
 import type { TelemetryEvent } from './types';
@@ -18,11 +17,8 @@ const counters = (s: number, total: number, reject: number): TelemetryEvent =>
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase({ migrated: true });
   pool = db.pool;
-  const c = await pool.connect();
-  await migrate(c);
-  c.release();
 });
 afterAll(() => db.drop());
 beforeEach(async () => {

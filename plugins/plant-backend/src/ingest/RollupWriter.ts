@@ -109,18 +109,7 @@ export class RollupWriter {
   ) {}
 
   async applyBatch(source: string, partition: number, messages: SourceMessage[]): Promise<BatchResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await this.applyInTransaction(client, source, partition, messages);
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+    return this.inTransaction(client => this.applyInTransaction(client, source, partition, messages));
   }
 
   /**
@@ -129,10 +118,14 @@ export class RollupWriter {
    * a duplicate, a counter reading not newer than the last one is skipped.
    */
   async applyEvents(source: string, events: TelemetryEvent[]): Promise<BatchResult> {
+    return this.inTransaction(client => this.applyParsed(client, source, 'event', events, []));
+  }
+
+  private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await this.applyParsed(client, source, 'event', events, []);
+      const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (e) {

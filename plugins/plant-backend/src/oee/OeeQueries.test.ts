@@ -1,6 +1,5 @@
 import { parseTelemetryEvent } from '@plantops/backstage-plugin-plant-common';
 import { createTestDatabase } from '../testing/testPg';
-import { migrate } from '../database/schema';
 import { RollupWriter } from '../ingest/RollupWriter';
 import { OeeQueries } from './OeeQueries';
 
@@ -34,10 +33,7 @@ describe('OeeQueries', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let queries: OeeQueries;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const c = await db.pool.connect();
-    await migrate(c);
-    c.release();
+    db = await createTestDatabase({ migrated: true });
     const writer = new RollupWriter(db.pool, raw => parseTelemetryEvent(raw));
     const events = [...classicShift('filler'), ...classicShift('capper')];
     const r = await writer.applyBatch('kafka:t', 0, events.map((e, i) => ({ offset: String(i), value: JSON.stringify(e) })));

@@ -1,12 +1,13 @@
 import { Pool } from 'pg';
 import { randomBytes } from 'node:crypto';
+import { migrate } from '../database/schema';
 
 /**
  * A fresh database on the test PostgreSQL server (PLANTOPS_TEST_PG_URL, set by
  * scripts/services.sh), dropped again by `drop()`. Fails, never skips, when the
- * server is not configured.
+ * server is not configured. `migrated` creates the telemetry schema.
  */
-export async function createTestDatabase() {
+export async function createTestDatabase(options: { migrated?: boolean } = {}) {
   const url = process.env.PLANTOPS_TEST_PG_URL;
   if (!url) {
     throw new Error(
@@ -24,6 +25,10 @@ export async function createTestDatabase() {
   dbUrl.pathname = `/${name}`;
   const pool = new Pool({ connectionString: dbUrl.toString(), max: 4 });
   pool.on('error', ignoreIdleError);
+  if (options.migrated) {
+    const client = await pool.connect();
+    await migrate(client).finally(() => client.release());
+  }
   return {
     pool,
     name,
