@@ -1,0 +1,196 @@
+/*
+ * Shared helpers for the benchmarks in this folder. Benchmarks are run by
+ * hand (see README.md), never from tests.
+ */
+import { Pool, PoolConfig } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+// Deep imports: the package index also loads node-opcua, which these benches do not need.
+import { defaultPlant, PlantConfig } from '@plantops/plant-simulator/src/model';
+
+export const PG_URL =
+  process.env.PLANTOPS_BENCH_PG_URL ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Only loopback servers: the benchmarks must never touch anything else. */
+export function assertLoopback(url: string) {
+  const host = new URL(url.includes('://') ? url : `tcp://${url}`).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+    throw new Error(
+      `refusing to benchmark against ${host}: loopback addresses only`,
+    );
+  }
+}
+
+const pendingDrops = new Set<() => Promise<void>>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: dropping the benchmark databases`);
+    // Connections the drop terminates report errors: they do not matter now.
+    process.on('uncaughtException', () => undefined);
+    void Promise.allSettled([...pendingDrops].map(d => d())).then(() =>
+      process.exit(130),
+    );
+  });
+}
+
+/** A fresh database (bench_<prefix>_<random>), dropped by drop() (or on Ctrl-C). */
+export async function createBenchDatabase(
+  prefix: string,
+  poolConfig: PoolConfig = {},
+) {
+  assertLoopback(PG_URL);
+  const name = `bench_${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new Pool({ connectionString: PG_URL, max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const pool = new Pool({
+    connectionString: url.toString(),
+    max: 4,
+    ...poolConfig,
+  });
+  // An idle connection ended by the server (e.g. DROP DATABASE ... FORCE) must not crash the bench.
+  pool.on('error', e => console.error(`pool ${name}: ${e.message}`));
+  admin.on('error', e => console.error(`admin pool: ${e.message}`));
+  let dropping: Promise<void> | undefined;
+  const drop = () => {
+    dropping ??= (async () => {
+      pendingDrops.delete(drop);
+      // A client still checked out (an interrupted query) would keep end() waiting.
+      await Promise.race([pool.end().catch(() => undefined), sleep(2000)]);
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    })();
+    return dropping;
+  };
+  pendingDrops.add(drop);
+  return { name, url: url.toString(), pool, admin, drop };
+}
+
+/** `--name value` / `--flag` command line options. */
+export function args(argv = process.argv.slice(2)) {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) continue;
+    const eq = a.indexOf('=');
+    if (eq > 0) out.set(a.slice(2, eq), a.slice(eq + 1));
+    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--'))
+      out.set(a.slice(2), argv[++i]);
+    else out.set(a.slice(2), 'true');
+  }
+  return {
+    num(name: string, dflt: number) {
+      const v = out.get(name);
+      if (v === undefined) return dflt;
+      const n = Number(v.replace(/_/g, ''));
+      if (!Number.isFinite(n)) throw new Error(`--${name}: not a number: ${v}`);
+      return n;
+    },
+    str(name: string, dflt: string) {
+      return out.get(name) ?? dflt;
+    },
+    bool(name: string) {
+      return out.get(name) === 'true';
+    },
+    has(name: string) {
+      return out.has(name);
+    },
+  };
+}
+
+export function table(headers: string[], rows: (string | number)[][]) {
+  const lines = [
+    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map(r => `| ${r.map(String).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+export const fmt = {
+  int: (n: number) => Math.round(n).toLocaleString('en-US'),
+  f1: (n: number) => n.toFixed(1),
+  f2: (n: number) => n.toFixed(2),
+  pct: (n: number) => `${(n * 100).toFixed(1)} %`,
+  mb: (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`,
+  s: (ms: number) => `${(ms / 1000).toFixed(1)} s`,
+};
+
+export function percentile(sorted: number[], p: number) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(
+    sorted.length - 1,
+    Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
+  );
+  return sorted[i];
+}
+
+/** utime + stime of a process from /proc, in ms (0 when it is gone). */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] = utime, fields[12] = stime (after pid and comm), in clock ticks
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+export function machineLine() {
+  const load = os
+    .loadavg()
+    .map(l => l.toFixed(1))
+    .join(' ');
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${fmt.mb(
+    os.totalmem(),
+  )} RAM, node ${process.version}, load average at start ${load}`;
+}
+
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/**
+ * A plant of `sites` x `linesPerSite` x `machinesPerLine`, machine names
+ * m-00.., with the demo plant's products and its Berlin shift calendar
+ * (three shifts with breaks, Monday to Saturday).
+ */
+export function makePlant(
+  sites: number,
+  linesPerSite: number,
+  machinesPerLine: number,
+): PlantConfig {
+  const demo = defaultPlant();
+  const calendar = demo.sites[0].calendar;
+  const templates = demo.sites.flatMap(s => s.lines.flatMap(l => l.machines));
+  const plant: PlantConfig = { sites: [] };
+  let n = 0;
+  for (let s = 0; s < sites; s++) {
+    plant.sites.push({
+      name: `site-${String(s).padStart(2, '0')}`,
+      calendar,
+      lines: Array.from({ length: linesPerSite }, (_, l) => ({
+        name: `line-${String(l).padStart(2, '0')}`,
+        machines: Array.from({ length: machinesPerLine }, (_, m) => ({
+          name: `m-${String(m).padStart(2, '0')}`,
+          products: templates[n++ % templates.length].products,
+        })),
+      })),
+    });
+  }
+  return plant;
+}
+
+/** A LoggerService that prints warnings and errors only. */
+export function benchLogger(prefix = ''): any {
+  const logger: any = {
+    error: (m: string) => console.error(`${prefix}ERROR ${m}`),
+    warn: (m: string) => console.error(`${prefix}WARN ${m}`),
+    info: () => {},
+    debug: () => {},
+    child: () => logger,
+  };
+  return logger;
+}
