@@ -45,8 +45,22 @@ ensure_node() {
 }
 
 ensure_yarn() {
-  local release
-  release=$(ls "$PLANTOPS_ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)
+  # Yarn's release comes from the npm registry (@yarnpkg/cli-dist) on first use,
+  # at the version .yarnrc.yml names, so no registry address is kept in the repo.
+  local release version
+  release=$(sed -n 's/^yarnPath: *//p' "$PLANTOPS_ROOT/.yarnrc.yml")
+  release="$PLANTOPS_ROOT/$release"
+  version=$(basename "$release" | sed 's/^yarn-//; s/\.cjs$//')
+  if [ ! -f "$release" ]; then
+    log "installing Yarn $version (npm package @yarnpkg/cli-dist) into .yarn/releases/"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "@yarnpkg/cli-dist@$version" >/dev/null) \
+      || die "npm pack @yarnpkg/cli-dist@$version failed: check 'npm config get registry' and the network"
+    tar xzf "$tmp"/yarnpkg-cli-dist-*.tgz -C "$tmp"
+    mkdir -p "$(dirname "$release")" && cp "$tmp/package/bin/yarn.js" "$release"
+    rm -rf "$tmp"
+  fi
   mkdir -p "$PLANTOPS_TOOLCHAIN/bin"
   printf '#!/bin/sh\nexec node "%s" "$@"\n' "$release" >"$PLANTOPS_TOOLCHAIN/bin/yarn"
   chmod +x "$PLANTOPS_TOOLCHAIN/bin/yarn"
