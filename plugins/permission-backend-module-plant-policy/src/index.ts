@@ -1,0 +1,6 @@
+/**
+ * The Plantops permission policy.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,7 @@
+/**
+ * Backend library for the Plantops plugins: clients for Kubernetes, ArgoCD,
+ * Prometheus and Alertmanager. Test doubles live in `./testing`.
+ *
+ * @packageDocumentation
+ */
+export {};

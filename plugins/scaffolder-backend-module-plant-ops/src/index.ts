@@ -1,0 +1,6 @@
+/**
+ * Scaffolder actions for plant operations.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModulePlantOps as default } from './module';
