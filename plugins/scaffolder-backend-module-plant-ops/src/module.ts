@@ -3,6 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createArgocdActions } from './actions/argocd';
 import { createKubernetesActions } from './actions/kubernetes';
+import { createMaintenanceActions } from './actions/maintenance';
 import { createVeleroActions } from './actions/velero';
 import { createSecretsActions } from './actions/secrets';
 import { createPostgresActions } from './actions/postgres';
@@ -34,6 +35,7 @@ export const scaffolderModulePlantOps = createBackendModule({
         scaffolder.addActions(
           ...createArgocdActions(deps),
           ...createKubernetesActions(deps),
+          ...createMaintenanceActions(deps),
           ...createVeleroActions(deps),
           ...createSecretsActions(deps),
           ...createPostgresActions(deps),
