@@ -7,3 +7,5 @@
 export * from './entities';
 export * from './oee';
 export * from './telemetry';
+export * from './health';
+export * from './permissions';
