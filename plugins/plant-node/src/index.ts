@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
-export {};
+export * from './prometheus';
+export * from './alertmanager';

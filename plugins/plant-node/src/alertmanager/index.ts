@@ -1,0 +1,2 @@
+export { AlertmanagerClient, AlertmanagerUnavailableError } from './AlertmanagerClient';
+export type { AmAlert, AmMatcher, AmSilence, NewSilence, AlertmanagerClientOptions } from './AlertmanagerClient';

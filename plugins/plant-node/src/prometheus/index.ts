@@ -1,0 +1,2 @@
+export { PrometheusClient, PrometheusUnavailableError } from './PrometheusClient';
+export type { PromSample, PrometheusClientOptions } from './PrometheusClient';
