@@ -9,3 +9,4 @@ export * from './oee';
 export * from './telemetry';
 export * from './health';
 export * from './permissions';
+export * from './runbooks';
