@@ -1,7 +1,9 @@
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { PlantOpsDeps } from '../deps';
+import { createPostgresBackupAction } from './postgres/backup';
+import { createPostgresRestoreAction } from './postgres/restore';
 
-/** The postgres actions. */
-export function createPostgresActions(_deps: PlantOpsDeps): TemplateAction<any, any, any>[] {
-  return [];
+/** The PostgreSQL actions: backup, restore, password rotation, failover, failback. */
+export function createPostgresActions(deps: PlantOpsDeps): TemplateAction<any, any, any>[] {
+  return [createPostgresBackupAction(deps), createPostgresRestoreAction(deps)];
 }
