@@ -1,0 +1,44 @@
+import type { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_PLANTOPS_HEALTH_URL } from '@plantops/backstage-plugin-plant-common';
+import type { Probe, ProbeResult } from './types';
+import { safeUrl } from './types';
+
+export interface HttpProbeOptions {
+  /** Slower answers make the entity degraded; default 2000 ms. */
+  slowMs?: number;
+}
+
+/** GETs the entity's `plantops.io/health-url`: 2xx is ok, slow is degraded, anything else down. */
+export class HttpProbe implements Probe {
+  readonly name = 'http';
+  readonly timeoutStatus = 'down' as const;
+  constructor(private readonly options: HttpProbeOptions = {}) {}
+
+  appliesTo(entity: Entity) {
+    return Boolean(entity.metadata.annotations?.[ANNOTATION_PLANTOPS_HEALTH_URL]);
+  }
+
+  async run(entity: Entity, signal: AbortSignal): Promise<ProbeResult> {
+    const url = entity.metadata.annotations![ANNOTATION_PLANTOPS_HEALTH_URL];
+    const shown = safeUrl(url);
+    const started = performance.now();
+    let res: Response;
+    try {
+      res = await fetch(url, { signal, redirect: 'manual', headers: { accept: 'application/json, */*' } });
+      await res.arrayBuffer().catch(() => undefined);
+    } catch (e: any) {
+      const code = e?.cause?.code ?? e?.cause?.message ?? e?.message;
+      return { status: 'down', message: `GET ${shown} failed: ${code}`, details: { url: shown } };
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const details = { url: shown, statusCode: res.status, latencyMs };
+    if (res.status < 200 || res.status > 299) {
+      return { status: 'down', message: `GET ${shown} answered HTTP ${res.status}`, details };
+    }
+    const slowMs = this.options.slowMs ?? 2000;
+    if (latencyMs > slowMs) {
+      return { status: 'degraded', message: `GET ${shown} took ${latencyMs} ms (over ${slowMs} ms)`, details };
+    }
+    return { status: 'ok', message: `GET ${shown}: HTTP ${res.status} in ${latencyMs} ms`, details };
+  }
+}
