@@ -38,5 +38,14 @@ export interface Config {
       speed?: number;
       seed?: number;
     };
+    /** On-call runbooks (Markdown with front matter, see runbooks/README.md). */
+    runbooks?: {
+      /** Folders on disk, or URLs read through the URL reader (one .md file, or a tree such as a Git folder). */
+      locations?: Array<{ type: 'dir' | 'url'; target: string }>;
+      /** Prometheus rule files whose alert names runbooks may answer. */
+      alertRuleFiles?: string[];
+      /** How long a loaded set is served before the locations are read again. Default 60. */
+      refreshSeconds?: number;
+    };
   };
 }

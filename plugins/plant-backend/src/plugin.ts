@@ -16,6 +16,7 @@ import { createMetrics } from './metrics';
 import { createRouter } from './router';
 import { kafkaConfigFrom } from './ingest/kafkaConfig';
 import { LivePublisher } from './LivePublisher';
+import { addOnCallRoutes } from './runbooks';
 
 /**
  * The plant backend: telemetry ingestion (Kafka, the embedded demo plant),
@@ -35,8 +36,11 @@ export const plantPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        urlReader: coreServices.urlReader,
       },
-      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth }) {
+      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth, database, httpAuth, urlReader }) {
         const microStopSeconds = config.getOptionalNumber('plant.telemetry.microStopSeconds') ?? 120;
         const db = await openTelemetryDatabase(config, logger);
         const writer = new RollupWriter(db.pool, raw => parseTelemetryEvent(raw), { microStopSeconds });
@@ -81,6 +85,8 @@ export const plantPlugin = createBackendPlugin({
         });
 
         httpRouter.use(await createRouter({ pool: db.pool, queries, metrics: metrics.registry }));
+        // On-call: runbooks from plant.runbooks.locations, checked against the catalog and alert rules.
+        await addOnCallRoutes({ config, logger, httpRouter, urlReader, catalog, auth, httpAuth, database });
         // Prometheus scrapes without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/metrics', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

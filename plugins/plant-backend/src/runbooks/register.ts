@@ -1,0 +1,47 @@
+import type {
+  AuthService,
+  DatabaseService,
+  HttpAuthService,
+  HttpRouterService,
+  LoggerService,
+  RootConfigService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { RunbookService } from './RunbookService';
+import { createRunbooksRouter } from './router';
+
+export interface OnCallDeps {
+  config: RootConfigService;
+  logger: LoggerService;
+  httpRouter: HttpRouterService;
+  urlReader: UrlReaderService;
+  catalog: CatalogService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  database: DatabaseService;
+}
+
+/** Runbooks (and the incidents started from them) on the plant plugin's router. */
+export async function addOnCallRoutes(deps: OnCallDeps) {
+  const { config, logger, httpRouter, urlReader, catalog, auth, httpAuth } = deps;
+  const runbooks = RunbookService.fromConfig(config, {
+    urlReader,
+    logger: logger.child({ feature: 'runbooks' }),
+    // Checked with the portal's own credentials: a runbook is valid or not whoever asks.
+    loadEntities: async () =>
+      (
+        await catalog.getEntities(
+          { fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.type'] },
+          { credentials: await auth.getOwnServiceCredentials() },
+        )
+      ).items,
+  });
+  httpRouter.use(
+    createRunbooksRouter({
+      runbooks,
+      getEntity: async (ref, req) => catalog.getEntityByRef(ref, { credentials: await httpAuth.credentials(req) }),
+    }),
+  );
+  return { runbooks };
+}
