@@ -79,7 +79,8 @@ export class KafkaProbe implements Probe {
       admin = await this.admin(cluster.name, cluster.config);
       const topicFilter = a[ANNOTATION_PLANTOPS_KAFKA_TOPIC];
       const committed = await admin.fetchOffsets({ groupId, topics: topicFilter ? [topicFilter] : undefined });
-      if (committed.length === 0) {
+      // A group that never committed gets -1 on every partition of a named topic.
+      if (committed.every(t => t.partitions.every(p => Number(p.offset) < 0))) {
         return { status: 'unknown', message: `consumer group ${groupId} has no committed offsets` };
       }
       const partitions: string[] = [];
