@@ -2,8 +2,9 @@ import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { PlantOpsDeps } from '../deps';
 import { createPostgresBackupAction } from './postgres/backup';
 import { createPostgresRestoreAction } from './postgres/restore';
+import { createPostgresRotatePasswordAction } from './postgres/rotatePassword';
 
 /** The PostgreSQL actions: backup, restore, password rotation, failover, failback. */
 export function createPostgresActions(deps: PlantOpsDeps): TemplateAction<any, any, any>[] {
-  return [createPostgresBackupAction(deps), createPostgresRestoreAction(deps)];
+  return [createPostgresBackupAction(deps), createPostgresRestoreAction(deps), createPostgresRotatePasswordAction(deps)];
 }
