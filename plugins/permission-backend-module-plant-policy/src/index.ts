@@ -1,6 +1,10 @@
 /**
- * The Plantops permission policy.
+ * The Plantops permission policy: deny by default, roles from catalog groups.
  *
  * @packageDocumentation
  */
-export {};
+export { permissionModulePlantPolicy as default } from './module';
+export { PlantPermissionPolicy, PLANT_ACTIONS, DATABASE_ACTIONS, ROTATION_ACTIONS, APPROVAL_ACTION } from './policy';
+export type { PlantPolicyOptions } from './policy';
+export { readRoleConfig, rolesOf, ROLES } from './roles';
+export type { Role, RoleConfig } from './roles';

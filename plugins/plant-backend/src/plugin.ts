@@ -17,6 +17,7 @@ import { createRouter } from './router';
 import { kafkaConfigFrom } from './ingest/kafkaConfig';
 import { LivePublisher } from './LivePublisher';
 import { addOnCallRoutes } from './runbooks';
+import { ApprovalStore, createApprovalsRouter } from './approvals';
 
 /**
  * The plant backend: telemetry ingestion (Kafka, the embedded demo plant),
@@ -38,9 +39,11 @@ export const plantPlugin = createBackendPlugin({
         auth: coreServices.auth,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
       },
-      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth, database, httpAuth, urlReader }) {
+      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth, database, httpAuth, permissions, auditor, urlReader }) {
         const microStopSeconds = config.getOptionalNumber('plant.telemetry.microStopSeconds') ?? 120;
         const db = await openTelemetryDatabase(config, logger);
         const writer = new RollupWriter(db.pool, raw => parseTelemetryEvent(raw), { microStopSeconds });
@@ -85,6 +88,9 @@ export const plantPlugin = createBackendPlugin({
         });
 
         httpRouter.use(await createRouter({ pool: db.pool, queries, metrics: metrics.registry }));
+        // Four-eyes approvals live in the plugin's Backstage database, not the telemetry store.
+        const approvals = await ApprovalStore.create(database);
+        httpRouter.use(createApprovalsRouter({ store: approvals, httpAuth, permissions, auditor, logger }));
         // On-call: runbooks from plant.runbooks.locations, checked against the catalog and alert rules.
         await addOnCallRoutes({ config, logger, httpRouter, urlReader, catalog, auth, httpAuth, database });
         // Prometheus scrapes without a Backstage token.

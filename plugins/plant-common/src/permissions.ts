@@ -8,3 +8,28 @@ export const plantAlertSilencePermission = createPermission({
   name: 'plant.alert.silence',
   attributes: { action: 'update' },
 });
+
+/** See pending and past four-eyes approval requests (the plan, the dry-run output, who asked). */
+export const plantApprovalReadPermission = createPermission({
+  name: 'plant.approval.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Approve or deny someone else's approval request. The plant backend also
+ * refuses the requester, whatever the policy says (four eyes).
+ */
+export const plantApprovalDecidePermission = createPermission({
+  name: 'plant.approval.decide',
+  attributes: { action: 'update' },
+});
+
+/** The permission tags that templates put on steps and parameters (`backstage:permissions`). */
+export const PLANT_TEMPLATE_TAGS = {
+  /** Runs only against production: approval steps and production-only inputs. */
+  production: 'production',
+  /** Database operations (backup, restore, failover). */
+  database: 'database',
+  /** Secret and certificate rotations. */
+  rotation: 'rotation',
+} as const;

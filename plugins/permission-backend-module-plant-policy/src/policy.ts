@@ -1,0 +1,152 @@
+import {
+  AuthorizeResult,
+  isPermission,
+  isResourcePermission,
+  type PermissionCondition,
+  type PermissionCriteria,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import type { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  actionExecutePermission,
+  taskCancelPermission,
+  taskCreatePermission,
+  taskReadPermission,
+  templateDryRunPermission,
+  templateParameterReadPermission,
+  templateStepReadPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  createScaffolderActionConditionalDecision,
+  createScaffolderTaskConditionalDecision,
+  createScaffolderTemplateConditionalDecision,
+  scaffolderActionConditions as actions,
+  scaffolderTaskConditions as tasks,
+  scaffolderTemplateConditions as templates,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+import {
+  PLANT_TEMPLATE_TAGS,
+  plantAlertSilencePermission,
+  plantApprovalDecidePermission,
+  plantApprovalReadPermission,
+} from '@plantops/backstage-plugin-plant-common';
+import { Role, RoleConfig, rolesOf } from './roles';
+
+/** Database operations: the DBA team runs them in every environment. */
+export const DATABASE_ACTIONS = [
+  'plant:postgres:backup',
+  'plant:postgres:restore',
+  'plant:postgres:rotate-password',
+  'plant:postgres:failover',
+  'plant:postgres:failback',
+];
+/** Rotations: the security team runs them in every environment. */
+export const ROTATION_ACTIONS = ['plant:secret:rotate-random', 'plant:secret:rotate-tls', 'plant:postgres:rotate-password'];
+export const APPROVAL_ACTION = 'plant:approval:request';
+/** Every plant-ops action: engineers run these only with a non-production `environment` input. */
+export const PLANT_ACTIONS = [
+  'plant:argocd:sync',
+  'plant:argocd:rollback',
+  'plant:kubernetes:set-image',
+  'plant:kubernetes:rollout-status',
+  'plant:kubernetes:rollout-undo',
+  'plant:kubernetes:rollout-restart',
+  'plant:kubernetes:scale',
+  'plant:kubernetes:drain-node',
+  'plant:kubernetes:uncordon-node',
+  'plant:kubernetes:maintenance-mode',
+  'plant:kubernetes:emergency-scale-down',
+  'plant:kubernetes:restore-scale',
+  'plant:velero:backup',
+  'plant:secret:rotate-random',
+  'plant:secret:rotate-tls',
+  ...DATABASE_ACTIONS,
+  'plant:kafka:reset-offsets',
+  'plant:site:register',
+  APPROVAL_ACTION,
+];
+
+type Criteria<T extends string> = PermissionCriteria<PermissionCondition<T>>;
+function nonEmpty<T>(list: T[]): [T, ...T[]] {
+  if (list.length === 0) throw new Error('a permission criteria list needs at least one entry');
+  return list as [T, ...T[]];
+}
+
+const RUNNERS: Role[] = ['engineer', 'dba', 'security', 'oncall', 'platformLead'];
+const PRODUCTION: Role[] = ['oncall', 'platformLead'];
+
+const allow: PolicyDecision = { result: AuthorizeResult.ALLOW };
+const deny: PolicyDecision = { result: AuthorizeResult.DENY };
+
+export interface PlantPolicyOptions extends RoleConfig {
+  /** `environment` input values that are not production. Default development, staging. */
+  nonProductionEnvironments?: string[];
+}
+
+/**
+ * Deny by default. Reads for every known role; templates for engineers
+ * outside production; production for on-call and platform leads (the
+ * templates hold it for a second person's approval); database operations
+ * for the DBA team, rotations for the security team.
+ */
+export class PlantPermissionPolicy implements PermissionPolicy {
+  private readonly nonProduction: string[];
+
+  constructor(private readonly options: PlantPolicyOptions) {
+    this.nonProduction = options.nonProductionEnvironments ?? ['development', 'staging'];
+  }
+
+  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+    if (!user) return deny;
+    const roles = rolesOf(user.info, this.options);
+    const has = (...rs: Role[]) => rs.some(r => roles.has(r));
+    const p = request.permission;
+    if (roles.size === 0) return deny;
+
+    if (isPermission(p, actionExecutePermission)) {
+      if (has(...PRODUCTION)) return allow;
+      if (!has(...RUNNERS)) return deny;
+      const ids = (list: string[]) => nonEmpty(list.map(actionId => actions.hasActionId({ actionId })));
+      const anyOf: Criteria<'scaffolder-action'>[] = [
+        // Outside production: any action. Non-plant actions (debug:log, fetch:*) carry no environment.
+        { anyOf: nonEmpty(this.nonProduction.map(value => actions.hasStringProperty({ key: 'environment', value }))) },
+        { not: { anyOf: ids(PLANT_ACTIONS) } },
+      ];
+      if (has('dba')) anyOf.push({ anyOf: ids([...DATABASE_ACTIONS, APPROVAL_ACTION]) });
+      if (has('security')) anyOf.push({ anyOf: ids([...ROTATION_ACTIONS, APPROVAL_ACTION]) });
+      return createScaffolderActionConditionalDecision(p, { anyOf: nonEmpty(anyOf) });
+    }
+    if (isPermission(p, templateStepReadPermission) || isPermission(p, templateParameterReadPermission)) {
+      // Production steps (approvals among them) are shown to whoever may run production.
+      if (has('dba', 'security', ...PRODUCTION)) return allow;
+      if (isPermission(p, templateParameterReadPermission) || has('engineer')) {
+        return createScaffolderTemplateConditionalDecision(p, {
+          not: templates.hasTag({ tag: PLANT_TEMPLATE_TAGS.production }),
+        });
+      }
+      return deny;
+    }
+    if (isPermission(p, taskCreatePermission) || isPermission(p, templateDryRunPermission)) {
+      return has(...RUNNERS) ? allow : deny;
+    }
+    if (isPermission(p, taskReadPermission) || isPermission(p, taskCancelPermission)) {
+      if (has(...PRODUCTION)) return allow;
+      if (!has(...RUNNERS)) return deny;
+      return createScaffolderTaskConditionalDecision(p, tasks.isTaskOwner({ createdBy: [user.info.userEntityRef] }));
+    }
+    if (isPermission(p, plantApprovalReadPermission)) return allow;
+    if (isPermission(p, plantApprovalDecidePermission) || isPermission(p, plantAlertSilencePermission)) {
+      return has(...PRODUCTION) ? allow : deny;
+    }
+    if (p.name === 'catalog.entity.refresh') return has(...RUNNERS) ? allow : deny;
+    if (p.name.startsWith('catalog.') && p.attributes.action !== 'read') {
+      return has('platformLead') ? allow : deny;
+    }
+    if (p.attributes.action === 'read') return allow;
+    if (isResourcePermission(p, 'scaffolder-template') || p.name.startsWith('scaffolder.')) {
+      // scaffolder.template.management and anything new in the scaffolder.
+      return has('platformLead') ? allow : deny;
+    }
+    return deny;
+  }
+}
