@@ -1,7 +1,8 @@
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { PlantOpsDeps } from '../deps';
+import { createSiteRegisterAction } from './site/register';
 
-/** The site actions. */
-export function createSiteActions(_deps: PlantOpsDeps): TemplateAction<any, any, any>[] {
-  return [];
+/** The site actions: `plant:site:register` (onboard an edge site). */
+export function createSiteActions(deps: PlantOpsDeps): TemplateAction<any, any, any>[] {
+  return [createSiteRegisterAction(deps)];
 }
