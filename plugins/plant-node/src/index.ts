@@ -4,5 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from './kubernetes';
+export * from './argocd';
 export * from './prometheus';
 export * from './alertmanager';
