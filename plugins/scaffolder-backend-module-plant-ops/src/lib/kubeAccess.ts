@@ -1,14 +1,8 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubernetesClusterResolver } from '@plantops/backstage-plugin-plant-node';
 
 /**
- * How a plant-ops action reaches a cluster named by its input (a catalog
- * Resource of type kubernetes-cluster). Production wires plant-node's cluster
- * resolution in; tests pass the Kubernetes double's KubeConfig.
+ * How a plant-ops action reaches the cluster its input names: plant-node's
+ * KubernetesClusterResolver in production, the Kubernetes double's
+ * KubeConfig in tests.
  */
-export interface KubeAccess {
-  kubeConfig(
-    clusterRef: string,
-    opts: { field: string; credentials: BackstageCredentials },
-  ): Promise<{ kubeConfig: KubeConfig; cluster: string }>;
-}
+export type KubeAccess = Pick<KubernetesClusterResolver, 'kubeConfig'>;
