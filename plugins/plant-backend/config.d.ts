@@ -31,6 +31,41 @@ export interface Config {
         };
       };
     };
+    /**
+     * Health probes, declared per entity by annotations (plantops.io/health-url,
+     * plantops.io/prometheus-job, plantops.io/postgres, plantops.io/kafka-consumer-group,
+     * a Site's OPC UA connectors). PostgreSQL and Kafka credentials come from
+     * plant.postgres.instances and plant.kafka.clusters.
+     */
+    health?: {
+      /** Off stops the sweep (the API still answers). Default true. */
+      enabled?: boolean;
+      /** Seconds between sweeps. Default 30. */
+      sweepSeconds?: number;
+      /** Probes running at once. Default 32. */
+      concurrency?: number;
+      /** Per probe, ms. Default 5000. */
+      timeoutMs?: number;
+      /** Days of status changes kept. Default 7. */
+      historyDays?: number;
+      prometheus?: {
+        /** e.g. http://prometheus.monitoring:9090; without it no Prometheus probe runs. */
+        baseUrl?: string;
+      };
+      http?: { /** Slower answers are degraded. Default 2000 ms. */ slowMs?: number };
+      kafka?: { /** Consumer-group lag over this is degraded. Default 1000. */ maxLag?: number };
+      postgres?: { /** Standby replay lag over this is degraded. Default 30 s. */ maxReplicationLagSeconds?: number };
+      opcua?: { /** No data change for longer is degraded. Default 300 s. */ maxDataAgeSeconds?: number };
+    };
+    /** Alerts from Alertmanager (API v2) and Andon calls. */
+    alerts?: {
+      alertmanager?: {
+        /** e.g. http://alertmanager.monitoring:9093; without it alerts show as unknown. */
+        baseUrl?: string;
+      };
+      /** Seconds between polls (notifications, live updates). Default 15. */
+      pollSeconds?: number;
+    };
     /** The embedded demo plant. On by default when no Kafka source is configured. */
     simulator?: {
       enabled?: boolean;

@@ -16,6 +16,8 @@ import { createMetrics } from './metrics';
 import { createRouter } from './router';
 import { kafkaConfigFrom } from './ingest/kafkaConfig';
 import { LivePublisher } from './LivePublisher';
+import { setupHealth } from './health/setup';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { addOnCallRoutes } from './runbooks';
 import { ApprovalStore, createApprovalsRouter } from './approvals';
 
@@ -42,8 +44,11 @@ export const plantPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
+        scheduler: coreServices.scheduler,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        notifications: notificationService,
       },
-      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth, database, httpAuth, permissions, auditor, urlReader }) {
+      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth, database, httpAuth, permissions, auditor, urlReader, scheduler, permissionsRegistry, notifications }) {
         const microStopSeconds = config.getOptionalNumber('plant.telemetry.microStopSeconds') ?? 120;
         const db = await openTelemetryDatabase(config, logger);
         const writer = new RollupWriter(db.pool, raw => parseTelemetryEvent(raw), { microStopSeconds });
@@ -93,6 +98,12 @@ export const plantPlugin = createBackendPlugin({
         httpRouter.use(createApprovalsRouter({ store: approvals, httpAuth, permissions, auditor, logger }));
         // On-call: runbooks from plant.runbooks.locations, checked against the catalog and alert rules.
         await addOnCallRoutes({ config, logger, httpRouter, urlReader, catalog, auth, httpAuth, database });
+        // Health probes and alerts: sweeps on the scheduler, tables next to the telemetry.
+        const health = await setupHealth({
+          config, logger, scheduler, pool: db.pool, catalog, auth, httpAuth, permissions, permissionsRegistry, signals, notifications,
+        });
+        httpRouter.use(health.router);
+        lifecycle.addShutdownHook(() => health.stop());
         // Prometheus scrapes without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/metrics', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -1,0 +1,112 @@
+import type {
+  AuthService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import { plantAlertSilencePermission } from '@plantops/backstage-plugin-plant-common';
+import { AlertmanagerClient, PrometheusClient } from '@plantops/backstage-plugin-plant-node';
+import type { Pool } from 'pg';
+import { AlertNotifier } from '../alerts/AlertNotifier';
+import { AlertService } from '../alerts/AlertService';
+import { cachedEntities } from './entities';
+import { HealthStore } from './HealthStore';
+import { HealthSweeper } from './HealthSweeper';
+import { HttpProbe } from './probes/httpProbe';
+import { kafkaClustersFrom, KafkaProbe } from './probes/kafkaProbe';
+import { OpcUaProbe } from './probes/opcuaProbe';
+import { postgresInstancesFrom, PostgresProbe } from './probes/postgresProbe';
+import { PrometheusProbe } from './probes/prometheusProbe';
+import type { Probe } from './probes/types';
+import { createHealthRouter } from './router';
+import { migrateHealth } from './schema';
+
+export interface HealthDeps {
+  config: Config;
+  logger: LoggerService;
+  scheduler: SchedulerService;
+  /** The telemetry store's pool: health tables live next to it. */
+  pool: Pool;
+  catalog: CatalogService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
+  signals?: SignalsService;
+  notifications?: NotificationService;
+}
+
+/**
+ * Health probes and alerts: schedules the health sweep and the alert poll on
+ * the Backstage scheduler (one replica runs each), and returns their router.
+ */
+export async function setupHealth(d: HealthDeps) {
+  const h = d.config.getOptionalConfig('plant.health');
+  const a = d.config.getOptionalConfig('plant.alerts');
+  await migrateHealth(d.pool);
+  d.permissionsRegistry.addPermissions([plantAlertSilencePermission]);
+  const store = new HealthStore(d.pool);
+  const loadEntities = cachedEntities(d.catalog, d.auth);
+
+  const prometheusUrl = h?.getOptionalString('prometheus.baseUrl');
+  const alertmanagerUrl = a?.getOptionalString('alertmanager.baseUrl');
+  const kafka = new KafkaProbe(kafkaClustersFrom(d.config), { maxLag: h?.getOptionalNumber('kafka.maxLag') });
+  const probes: Probe[] = [
+    new HttpProbe({ slowMs: h?.getOptionalNumber('http.slowMs') }),
+    new PostgresProbe(postgresInstancesFrom(d.config), {
+      maxReplicationLagSeconds: h?.getOptionalNumber('postgres.maxReplicationLagSeconds'),
+    }),
+    kafka,
+    new OpcUaProbe({
+      maxDataAgeSeconds: h?.getOptionalNumber('opcua.maxDataAgeSeconds'),
+      lastDataChange: async site => {
+        const r = await d.pool.query('SELECT max(last_event_at) AS at FROM plant_machine WHERE site = $1', [site]);
+        return r.rows[0]?.at ?? undefined;
+      },
+    }),
+  ];
+  if (prometheusUrl) probes.push(new PrometheusProbe(new PrometheusClient({ baseUrl: prometheusUrl })));
+
+  const notifier = new AlertNotifier({ store, logger: d.logger, notifications: d.notifications, signals: d.signals });
+  const historyMs = (h?.getOptionalNumber('historyDays') ?? 7) * 86_400_000;
+  const sweeper = new HealthSweeper(
+    { probes, store, loadEntities, logger: d.logger, onChanged: changed => notifier.healthChanged(changed) },
+    { concurrency: h?.getOptionalNumber('concurrency'), timeoutMs: h?.getOptionalNumber('timeoutMs'), historyMs },
+  );
+  const alerts = new AlertService({
+    alertmanager: alertmanagerUrl ? new AlertmanagerClient({ baseUrl: alertmanagerUrl }) : undefined,
+    pool: d.pool,
+    loadEntities,
+  });
+
+  if (h?.getOptionalBoolean('enabled') ?? true) {
+    const seconds = h?.getOptionalNumber('sweepSeconds') ?? 30;
+    await d.scheduler.scheduleTask({
+      id: 'plant-health-sweep',
+      frequency: { seconds },
+      timeout: { seconds: Math.max(60, seconds * 4) },
+      initialDelay: { seconds: 5 },
+      fn: async () => {
+        const r = await sweeper.sweep();
+        d.logger.debug(`Health sweep: ${r.entities} entities, ${r.probes} probes in ${Math.round(r.wallMs)} ms`);
+      },
+    });
+    await d.scheduler.scheduleTask({
+      id: 'plant-alerts-poll',
+      frequency: { seconds: a?.getOptionalNumber('pollSeconds') ?? 15 },
+      timeout: { seconds: 60 },
+      initialDelay: { seconds: 5 },
+      fn: async () => notifier.alertsPolled((await alerts.list()).alerts),
+    });
+  }
+  return {
+    router: createHealthRouter({ store, alerts, loadEntities, httpAuth: d.httpAuth, permissions: d.permissions, historyMs }),
+    stop: () => kafka.close(),
+  };
+}
