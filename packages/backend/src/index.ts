@@ -27,9 +27,8 @@ backend.add(
 backend.add(import('@backstage/plugin-techdocs-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-// Deny by default; roles from catalog groups (plant.permissions in app-config.yaml).
 backend.add(
-  import('@plantops/backstage-plugin-permission-backend-module-plant-policy'),
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 
 // Search: PostgreSQL engine in production, in-memory Lunr on SQLite.

@@ -4,7 +4,12 @@ import {
   createFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
 import { Content } from '@backstage/core-components';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { runbooksApiFactory } from './api/runbooksApiFactory';
+import { runbooksRouteRef } from './components/RunbooksPage/routes';
 import { plantApiFactory } from './apiFactory';
 import { isPlantEntity } from './lib/scope';
 import { PlantIcon } from './PlantIcon';
@@ -62,14 +67,56 @@ export const plantOeeEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** `api:plant/runbooks`: runbooks and incidents of the plant backend. */
+export const plantRunbooksApi = ApiBlueprint.make({
+  name: 'runbooks',
+  params: defineParams => defineParams(runbooksApiFactory),
+});
+
+/** `page:plant/runbooks`: runbooks at /runbooks/:id, incidents at /runbooks/incidents/:id. */
+export const plantRunbooksPage = PageBlueprint.make({
+  name: 'runbooks',
+  params: {
+    path: '/runbooks',
+    title: 'Runbooks',
+    routeRef: runbooksRouteRef,
+    loader: () =>
+      import('./components/RunbooksPage').then(m => <m.RunbooksContent />),
+  },
+});
+
+/** `entity-content:plant/runbooks`: the Runbooks tab, with the runbooks that apply to the entity. */
+export const plantRunbooksEntityContent = EntityContentBlueprint.make({
+  name: 'runbooks',
+  params: {
+    path: 'runbooks',
+    title: 'Runbooks',
+    filter: entity =>
+      !['group', 'user', 'template', 'location', 'domain'].includes(
+        entity.kind.toLocaleLowerCase('en-US'),
+      ),
+    loader: () =>
+      import('./components/RunbooksTab').then(m => <m.EntityRunbooksContent />),
+  },
+});
+
 export const plantPlugin = createFrontendPlugin({
   pluginId: 'plant',
   title: 'Plant',
   icon: <PlantIcon />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [plantApi, plantOverviewPage, plantSitesPage, plantOeeEntityCard],
+  extensions: [
+    plantApi,
+    plantOverviewPage,
+    plantSitesPage,
+    plantOeeEntityCard,
+    plantRunbooksApi,
+    plantRunbooksPage,
+    plantRunbooksEntityContent,
+  ],
   routes: {
     root: rootRouteRef,
     sites: sitesRouteRef,
+    runbooks: runbooksRouteRef,
   },
 });

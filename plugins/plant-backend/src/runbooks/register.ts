@@ -10,6 +10,7 @@ import type {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { RunbookService } from './RunbookService';
 import { createRunbooksRouter } from './router';
+import { IncidentStore, createIncidentsRouter } from '../incidents';
 
 export interface OnCallDeps {
   config: RootConfigService;
@@ -24,7 +25,7 @@ export interface OnCallDeps {
 
 /** Runbooks (and the incidents started from them) on the plant plugin's router. */
 export async function addOnCallRoutes(deps: OnCallDeps) {
-  const { config, logger, httpRouter, urlReader, catalog, auth, httpAuth } = deps;
+  const { config, logger, httpRouter, urlReader, catalog, auth, httpAuth, database } = deps;
   const runbooks = RunbookService.fromConfig(config, {
     urlReader,
     logger: logger.child({ feature: 'runbooks' }),
@@ -43,5 +44,8 @@ export async function addOnCallRoutes(deps: OnCallDeps) {
       getEntity: async (ref, req) => catalog.getEntityByRef(ref, { credentials: await httpAuth.credentials(req) }),
     }),
   );
-  return { runbooks };
+  // Incidents live in the plugin's Backstage database, beside the approvals.
+  const incidents = await IncidentStore.create(database);
+  httpRouter.use(createIncidentsRouter({ store: incidents, httpAuth }));
+  return { runbooks, incidents };
 }

@@ -1,0 +1,3 @@
+export { IncidentStore } from './IncidentStore';
+export type { NewIncident, NewIncidentEvent } from './IncidentStore';
+export { createIncidentsRouter } from './router';
