@@ -27,8 +27,9 @@ backend.add(
 backend.add(import('@backstage/plugin-techdocs-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
+// Deny by default; roles from catalog groups (plant.permissions in app-config.yaml).
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@plantops/backstage-plugin-permission-backend-module-plant-policy'),
 );
 
 // Search: PostgreSQL engine in production, in-memory Lunr on SQLite.

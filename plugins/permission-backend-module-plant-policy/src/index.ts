@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { permissionModulePlantPolicy as default } from './module';
-export { PlantPermissionPolicy, PLANT_ACTIONS, DATABASE_ACTIONS, ROTATION_ACTIONS, APPROVAL_ACTION } from './policy';
+export { PlantPermissionPolicy, APPROVAL_ACTION } from './policy';
 export type { PlantPolicyOptions } from './policy';
 export { readRoleConfig, rolesOf, ROLES } from './roles';
 export type { Role, RoleConfig } from './roles';

@@ -32,39 +32,11 @@ import {
 } from '@plantops/backstage-plugin-plant-common';
 import { Role, RoleConfig, rolesOf } from './roles';
 
-/** Database operations: the DBA team runs them in every environment. */
-export const DATABASE_ACTIONS = [
-  'plant:postgres:backup',
-  'plant:postgres:restore',
-  'plant:postgres:rotate-password',
-  'plant:postgres:failover',
-  'plant:postgres:failback',
-];
-/** Rotations: the security team runs them in every environment. */
-export const ROTATION_ACTIONS = ['plant:secret:rotate-random', 'plant:secret:rotate-tls', 'plant:postgres:rotate-password'];
+/**
+ * The four-eyes gate every production step of a template waits behind. Its
+ * `environment` and `category` inputs are what the policy decides on.
+ */
 export const APPROVAL_ACTION = 'plant:approval:request';
-/** Every plant-ops action: engineers run these only with a non-production `environment` input. */
-export const PLANT_ACTIONS = [
-  'plant:argocd:sync',
-  'plant:argocd:rollback',
-  'plant:kubernetes:set-image',
-  'plant:kubernetes:rollout-status',
-  'plant:kubernetes:rollout-undo',
-  'plant:kubernetes:rollout-restart',
-  'plant:kubernetes:scale',
-  'plant:kubernetes:drain-node',
-  'plant:kubernetes:uncordon-node',
-  'plant:kubernetes:maintenance-mode',
-  'plant:kubernetes:emergency-scale-down',
-  'plant:kubernetes:restore-scale',
-  'plant:velero:backup',
-  'plant:secret:rotate-random',
-  'plant:secret:rotate-tls',
-  ...DATABASE_ACTIONS,
-  'plant:kafka:reset-offsets',
-  'plant:site:register',
-  APPROVAL_ACTION,
-];
 
 type Criteria<T extends string> = PermissionCriteria<PermissionCondition<T>>;
 function nonEmpty<T>(list: T[]): [T, ...T[]] {
@@ -88,6 +60,12 @@ export interface PlantPolicyOptions extends RoleConfig {
  * outside production; production for on-call and platform leads (the
  * templates hold it for a second person's approval); database operations
  * for the DBA team, rotations for the security team.
+ *
+ * Production is decided at the approval step: its `environment` input, and
+ * its `category` (database, rotation) for the DBA and security teams. Any
+ * action that gets an `environment: production` input is refused to
+ * engineers too. Only platform leads may register templates (catalog
+ * writes), so a template without the approval gate cannot be brought in.
  */
 export class PlantPermissionPolicy implements PermissionPolicy {
   private readonly nonProduction: string[];
@@ -106,14 +84,22 @@ export class PlantPermissionPolicy implements PermissionPolicy {
     if (isPermission(p, actionExecutePermission)) {
       if (has(...PRODUCTION)) return allow;
       if (!has(...RUNNERS)) return deny;
-      const ids = (list: string[]) => nonEmpty(list.map(actionId => actions.hasActionId({ actionId })));
+      const nonProduction = { anyOf: nonEmpty(this.nonProduction.map(value => actions.hasStringProperty({ key: 'environment', value }))) };
+      const approval = actions.hasActionId({ actionId: APPROVAL_ACTION });
+      const category = (value: string) => ({ allOf: nonEmpty([approval, actions.hasStringProperty({ key: 'category', value })]) });
       const anyOf: Criteria<'scaffolder-action'>[] = [
-        // Outside production: any action. Non-plant actions (debug:log, fetch:*) carry no environment.
-        { anyOf: nonEmpty(this.nonProduction.map(value => actions.hasStringProperty({ key: 'environment', value }))) },
-        { not: { anyOf: ids(PLANT_ACTIONS) } },
+        // Every production step of a template waits behind plant:approval:request
+        // with the environment; an engineer's request for production is refused there.
+        nonProduction,
+        {
+          allOf: nonEmpty<Criteria<'scaffolder-action'>>([
+            { not: approval },
+            { not: actions.hasStringProperty({ key: 'environment', value: 'production' }) },
+          ]),
+        },
       ];
-      if (has('dba')) anyOf.push({ anyOf: ids([...DATABASE_ACTIONS, APPROVAL_ACTION]) });
-      if (has('security')) anyOf.push({ anyOf: ids([...ROTATION_ACTIONS, APPROVAL_ACTION]) });
+      if (has('dba')) anyOf.push(category('database'));
+      if (has('security')) anyOf.push(category('rotation'));
       return createScaffolderActionConditionalDecision(p, { anyOf: nonEmpty(anyOf) });
     }
     if (isPermission(p, templateStepReadPermission) || isPermission(p, templateParameterReadPermission)) {

@@ -7,6 +7,7 @@ import { ApprovalsClient, type ApprovalRecord } from './ApprovalsClient';
 import { examples } from './request.examples';
 
 export const APPROVAL_ACTION_ID = 'plant:approval:request';
+export const APPROVAL_CATEGORIES = ['deploy', 'database', 'rotation', 'maintenance', 'backup', 'site'] as const;
 
 export interface ApprovalActionOptions extends PlantOpsDeps {
   /** How often to ask the plant backend whether someone decided. Default 5 s. */
@@ -46,7 +47,11 @@ export function createApprovalRequestAction(options: ApprovalActionOptions) {
       input: {
         title: z => z.string().min(1).max(500).describe('What the change does, in one sentence, e.g. "Sync ms5-gateway in production"'),
         target: z => z.string().min(1).describe('Entity ref of what the change touches, e.g. component:default/ms5-gateway'),
-        environment: z => z.string().min(1).describe('The environment the change touches, e.g. production'),
+        environment: z => z.string().min(1).describe('The environment the change touches, e.g. production; the permission policy decides on it'),
+        category: z =>
+          z
+            .enum(APPROVAL_CATEGORIES)
+            .describe('What kind of change: database and rotation requests may also come from the DBA and security teams'),
         plan: z => z.any().optional().describe('The plan: usually the output of the dry-run steps before this one'),
         dryRunOutput: z => z.any().optional().describe('Further dry-run output to show the approver'),
         timeoutMinutes: z => z.number().int().min(1).max(1440).default(60).describe('Fail the step when nobody decides within this many minutes (1-1440)'),
@@ -67,7 +72,7 @@ export function createApprovalRequestAction(options: ApprovalActionOptions) {
         throw fieldError('user', 'the task has no signed-in user to request the approval', 'run the template signed in, not as a service');
       }
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry-run: would ask a second person to approve "${input.title}" on ${input.target} (${input.environment}), waiting up to ${input.timeoutMinutes} min`);
+        ctx.logger.info(`Dry-run: would ask (${input.category}) a second person to approve "${input.title}" on ${input.target} (${input.environment}), waiting up to ${input.timeoutMinutes} min`);
         ctx.output('approvalId', 'dry-run');
         ctx.output('approvedBy', 'dry-run');
         ctx.output('decidedAt', new Date().toISOString());

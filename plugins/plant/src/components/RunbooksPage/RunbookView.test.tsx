@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { Incident, parseRunbook } from '@plantops/backstage-plugin-plant-common';
+import { plantApiRef } from '../../api';
+import { RunbooksApi, runbooksApiRef } from '../../api/RunbooksApi';
+import { mockPlantApi } from '../../testing/fixtures';
+import { RunbookView } from './RunbookView';
+
+const REPO = path.resolve(__dirname, '../../../../..');
+const serviceDown = parseRunbook('runbooks/service-down.md', fs.readFileSync(path.join(REPO, 'runbooks/service-down.md'), 'utf8')).runbook!;
+
+const scada: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'scada-service',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-namespace': 'iip-applications', 'prometheus.io/alert': 'ServiceDown,HighErrorRate' },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/platform-team' },
+  relations: [
+    { type: 'dependsOn', targetRef: 'resource:default/iip-postgresql-primary' },
+    { type: 'dependsOn', targetRef: 'resource:default/iip-prod-cluster' },
+  ],
+};
+const resource = (name: string, type: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name, namespace: 'default' },
+  spec: { type, owner: 'group:default/platform-team' },
+});
+
+function runbooksApi() {
+  const events: any[] = [];
+  const incident: Incident = {
+    id: '7', title: 'x', severity: 'P1', status: 'open', commander: 'user:default/guest', entities: [],
+    openedAt: '2026-12-02T04:00:00Z', openedBy: 'user:default/guest', timeline: [],
+  };
+  const api: Partial<RunbooksApi> = {
+    getRunbook: jest.fn(async () => serviceDown),
+    startIncident: jest.fn(async () => incident),
+    recordIncidentEvent: jest.fn(async (_id, e) => {
+      events.push(e);
+      return incident;
+    }),
+  };
+  return { api: api as RunbooksApi, events };
+}
+
+jest.setTimeout(60_000);
+
+describe('RunbookView', () => {
+  it('shows the steps with copyable commands and template buttons prefilled with the entity, cluster and namespace', async () => {
+    const { api, events } = runbooksApi();
+    await renderInTestApp(<RunbookView />, {
+      mountPath: '/runbooks/:id',
+      initialRouteEntries: ['/runbooks/service-down?entity=component:default/scada-service&alert=ServiceDown'],
+      apis: [
+        [runbooksApiRef, api],
+        [plantApiRef, mockPlantApi()],
+        catalogApiMock({ entities: [scada, resource('iip-postgresql-primary', 'database'), resource('iip-prod-cluster', 'kubernetes-cluster')] }),
+      ],
+    });
+    expect(await screen.findByText('Service down', {}, { timeout: 20_000 })).toBeInTheDocument();
+    expect(screen.getByText('1. Acknowledge and assess the impact')).toBeInTheDocument();
+    expect(screen.getByText(/argocd app rollback iip-platform-prod/)).toBeInTheDocument();
+    expect(screen.getAllByRole('button', { name: /copy/i }).length).toBeGreaterThanOrEqual(4);
+
+    const button = screen.getByRole('link', { name: 'Run template rollback' });
+    const url = new URL(button.getAttribute('href')!, 'http://app');
+    expect(url.pathname).toBe('/create/templates/default/rollback');
+    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
+      entity: 'component:default/scada-service',
+      cluster: 'resource:default/iip-prod-cluster',
+      namespace: 'iip-applications',
+      environment: 'production',
+    });
+    // Live context beside the steps.
+    expect(screen.getByText('Live context: scada-service')).toBeInTheDocument();
+    expect(screen.getByText('resource:default/iip-prod-cluster')).toBeInTheDocument();
+
+    // Start an incident: steps and launched templates land on its timeline.
+    await userEvent.click(screen.getByRole('button', { name: 'Start incident' }));
+    expect(api.startIncident).toHaveBeenCalledWith({
+      title: 'ServiceDown: Service down', severity: 'P1', entities: ['component:default/scada-service'],
+      runbookId: 'service-down', alert: 'ServiceDown',
+    });
+    await userEvent.click(screen.getAllByRole('button', { name: 'Mark step done' })[0]);
+    await waitFor(() => expect(events).toHaveLength(1));
+    expect(events[0]).toMatchObject({ type: 'step', runbookId: 'service-down', step: 1, text: 'Ran step "Acknowledge and assess the impact"' });
+  });
+});

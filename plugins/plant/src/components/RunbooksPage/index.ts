@@ -1,0 +1,3 @@
+export { RunbooksContent } from './RunbooksPage';
+export { RunbookView } from './RunbookView';
+export { contextFor, templateHref } from './context';

@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** /runbooks, its runbooks and incidents. */
+export const runbooksRouteRef = createRouteRef();

@@ -1,0 +1,1 @@
+export { EntityRunbooksContent, runbookHref } from './EntityRunbooksContent';
