@@ -22,6 +22,21 @@ export interface Config {
         /** Default ms5-consumer-group. */
         groupId?: string;
         clientId?: string;
+        /** Messages applied per database transaction. Default 20000. */
+        chunkSize?: number;
+        /** Partitions applied in parallel, each in its own transactions. Default 1. */
+        partitionsConsumedConcurrently?: number;
+        /** kafkajs fetch sizes: bigger fetches, bigger batches, fewer transactions per event. */
+        fetch?: {
+          /** Default 5 MiB. */
+          maxBytesPerPartition?: number;
+          /** Default 50 MiB. */
+          maxBytes?: number;
+          /** Default 1. */
+          minBytes?: number;
+          /** Default 1000. */
+          maxWaitTimeInMs?: number;
+        };
         ssl?: boolean;
         sasl?: {
           mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';

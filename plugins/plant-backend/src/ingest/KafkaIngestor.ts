@@ -10,6 +10,11 @@ export interface KafkaIngestorOptions {
   chunkSize?: number;
   /** Partitions processed in parallel (each in its own transactions). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Fetch sizes of the kafkajs consumer. Bigger fetches give bigger batches,
+   * so fewer transactions per event; the defaults fetch up to 5 MB a partition.
+   */
+  fetch?: { maxBytesPerPartition?: number; maxBytes?: number; minBytes?: number; maxWaitTimeInMs?: number };
   onBatch?: (partition: number, result: BatchResult) => void;
 }
 
@@ -30,12 +35,19 @@ export class KafkaIngestor {
   async start() {
     const { kafka, topic, groupId } = this.options;
     const client = new Kafka({ logLevel: logLevel.WARN, ...kafka });
-    const consumer = client.consumer({ groupId });
+    const fetch = this.options.fetch ?? {};
+    const consumer = client.consumer({
+      groupId,
+      maxBytesPerPartition: fetch.maxBytesPerPartition ?? 5 * 1024 * 1024,
+      maxBytes: fetch.maxBytes ?? 50 * 1024 * 1024,
+      minBytes: fetch.minBytes ?? 1,
+      maxWaitTimeInMs: fetch.maxWaitTimeInMs ?? 1000,
+    });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const source = `kafka:${topic}`;
-    const chunkSize = this.options.chunkSize ?? 5000;
+    const chunkSize = this.options.chunkSize ?? 20000;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

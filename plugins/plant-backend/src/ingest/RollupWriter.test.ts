@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 beforeEach(async () => {
-  await pool.query('TRUNCATE plant_machine, plant_state_transition, plant_rollup_minute, plant_ingest_offset, plant_dead_letter, plant_andon_event');
+  await pool.query('TRUNCATE plant_machine, plant_state_transition, plant_rollup_minute, plant_rollup_hour, plant_rollup_day, plant_ingest_offset, plant_dead_letter, plant_andon_event');
 });
 
 let offset = 0;
@@ -113,7 +113,7 @@ describe('RollupWriter on PostgreSQL', () => {
         const inOrder = [...list].sort((a, b) => a.s - b.s).map(e => state(e.s, e.st));
         const shuffled = list.map(e => state(e.s, e.st)); // arbitrary arrival order
         const run = async (evs: TelemetryEvent[], size: number) => {
-          await pool.query('TRUNCATE plant_machine, plant_state_transition, plant_rollup_minute, plant_ingest_offset');
+          await pool.query('TRUNCATE plant_machine, plant_state_transition, plant_rollup_minute, plant_rollup_hour, plant_rollup_day, plant_ingest_offset');
           offset = 0;
           for (let i = 0; i < evs.length; i += size) {
             await writer().applyBatch('kafka:t', 0, msgs(evs.slice(i, i + size)));
@@ -121,6 +121,18 @@ describe('RollupWriter on PostgreSQL', () => {
           const r = await pool.query(`SELECT bucket, executing_s, idle_s, fault_s, micro_stop_s, setup_s, planned_downtime_s
             FROM plant_rollup_minute WHERE executing_s + idle_s + fault_s + micro_stop_s + setup_s + planned_downtime_s <> 0
             ORDER BY bucket`);
+          // The hourly and daily rollups hold the same sums as the minutes.
+          for (const [table, unit] of [['plant_rollup_hour', 'hour'], ['plant_rollup_day', 'day']]) {
+            const diff = await pool.query(`SELECT h.bucket, h.executing_s, m.executing_s AS m_executing,
+                h.idle_s + h.fault_s + h.micro_stop_s + h.setup_s + h.planned_downtime_s AS other,
+                m.other AS m_other
+              FROM ${table} h FULL JOIN (SELECT date_trunc('${unit}', bucket, 'UTC') AS bucket, sum(executing_s) AS executing_s,
+                sum(idle_s + fault_s + micro_stop_s + setup_s + planned_downtime_s) AS other
+                FROM plant_rollup_minute GROUP BY 1) m ON m.bucket = h.bucket
+              WHERE h.bucket IS NULL OR m.bucket IS NULL
+                OR abs(h.executing_s - m.executing_s) > 1e-6 OR abs(h.idle_s + h.fault_s + h.micro_stop_s + h.setup_s + h.planned_downtime_s - m.other) > 1e-6`);
+            expect(diff.rows).toEqual([]);
+          }
           return r.rows.map(row => ({ ...row, bucket: row.bucket.toISOString() }));
         };
         const expected = await run(inOrder, inOrder.length);
@@ -130,4 +142,41 @@ describe('RollupWriter on PostgreSQL', () => {
       { numRuns: 25 },
     );
   }, 120_000);
+
+  it('keeps hourly and daily rollups with the same counts as the minutes', async () => {
+    offset = 0;
+    await writer().applyBatch('kafka:t', 0, msgs([
+      { ...m, type: 'idealCycleTime', productId: 'p', idealCycleTimeSeconds: 2, sourceTimestamp: at(0) } as TelemetryEvent,
+      state(0, 'Executing'),
+      counters(0, 0, 0),
+      counters(1800, 500, 5),
+      { ...counters(3700, 900, 12), startupReject: 4 } as TelemetryEvent,
+      state(3700, 'Idle'),
+      { ...counters(86_400, 1000, 20), startupReject: 6 } as TelemetryEvent,
+    ]));
+    const sums = async (table: string) =>
+      (await pool.query(`SELECT count(*)::int AS rows, sum(executing_s)::float AS executing, sum(produced)::int AS produced,
+        sum(reject)::int AS reject, sum(startup_reject)::int AS startup, sum(ideal_startup_reject_s)::float AS ideal_startup
+        FROM ${table}`)).rows[0];
+    const minute = await sums('plant_rollup_minute');
+    expect(minute).toMatchObject({ executing: 3700, produced: 1000, reject: 20, startup: 2, ideal_startup: 4 });
+    expect(await sums('plant_rollup_hour')).toMatchObject({ ...minute, rows: 3 }); // hours 06 and 07, and 06 the next day
+    expect(await sums('plant_rollup_day')).toMatchObject({ ...minute, rows: 2 });
+  });
+
+  it('lets concurrent transactions create the same new month partition', async () => {
+    // Each writer has its own partition cache; all start on a month nobody wrote yet.
+    const month = Date.parse('2031-03-10T00:00:00Z');
+    const atMonth = (s: number) => new Date(month + s * 1000).toISOString();
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(p => writer().applyBatch('kafka:race', p, [
+        { offset: '0', value: JSON.stringify({ ...m, machine: `m${p}`, type: 'machineState', state: 'Executing', sourceTimestamp: atMonth(0) }) },
+        { offset: '1', value: JSON.stringify({ ...m, machine: `m${p}`, type: 'machineState', state: 'Idle', sourceTimestamp: atMonth(600) }) },
+      ])),
+    );
+    expect(results.map(r => r.applied)).toEqual([2, 2, 2, 2]);
+    const r = await pool.query(`SELECT count(DISTINCT machine)::int AS machines, sum(executing_s)::float AS executing
+      FROM plant_rollup_minute_p203103`);
+    expect(r.rows[0]).toEqual({ machines: 4, executing: 2400 });
+  });
 });

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
+import { counterDelta } from '@plantops/backstage-plugin-plant-common';
 import { bucketOf, splitByMinute } from './buckets';
-import { ensurePartition, monthPartition } from '../database/schema';
+import { ensurePartition, monthPartition, ROLLUP_TABLES, RollupTable } from '../database/schema';
 import type { ParsedEvent, TelemetryEvent, MachineState } from './types';
 
 /** One raw message from a source, with its position for idempotence. */
@@ -25,18 +26,19 @@ const emptyResult = (): BatchResult => ({
   applied: 0, duplicates: 0, late: 0, deadLettered: 0, skippedAlreadyCommitted: 0, lines: [], andonRaised: [],
 });
 
-type Column =
-  | 'executing_s' | 'idle_s' | 'fault_s' | 'micro_stop_s' | 'setup_s'
-  | 'planned_downtime_s' | 'no_shift_s' | 'produced' | 'good' | 'reject' | 'ideal_s' | 'ideal_good_s';
-const COLUMNS: Column[] = [
-  'executing_s', 'idle_s', 'fault_s', 'micro_stop_s', 'setup_s',
-  'planned_downtime_s', 'no_shift_s', 'produced', 'good', 'reject', 'ideal_s', 'ideal_good_s',
-];
+export const COLUMNS = [
+  'executing_s', 'idle_s', 'fault_s', 'micro_stop_s', 'setup_s', 'planned_downtime_s', 'no_shift_s',
+  'produced', 'good', 'reject', 'ideal_s', 'ideal_good_s', 'startup_reject', 'ideal_startup_reject_s',
+] as const;
+type Column = (typeof COLUMNS)[number];
+const COL = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
+const COLUMN_TYPES = COLUMNS.map(c => (['produced', 'good', 'reject', 'startup_reject'].includes(c) ? 'bigint' : 'float8'));
 
 interface MachineRow {
   site: string; line: string; machine: string;
   state: MachineState | null; state_since: Date | null;
-  total: string | null; good: string | null; reject: string | null; counters_at: Date | null;
+  total: string | null; good: string | null; reject: string | null; startup_reject: string | null;
+  counters_at: Date | null;
   ideal_cycle_s: number | null; product: string | null;
   andon_active: boolean; andon_colour: string | null; andon_reason: string | null;
   last_event_at: Date | null;
@@ -59,27 +61,23 @@ export function columnFor(state: MachineState, seconds: number, microStopS: numb
   }
 }
 
-/** Counter delta between two cumulative readings; a drop means the counter was reset. */
-function delta(prev: number, next: number) {
-  return next >= prev ? next - prev : next;
-}
+interface RollupRow { m: MachineRow; bucket: number; v: Float64Array }
 
+/** Rollup increments of one batch, per machine and minute (keyed by the machine's row object). */
 class Accumulator {
-  readonly rows = new Map<string, { key: string[]; bucket: number; v: Record<Column, number> }>();
+  readonly byMachine = new Map<MachineRow, Map<number, RollupRow>>();
 
-  add(m: { site: string; line: string; machine: string }, bucket: number, col: Column, amount: number) {
-    if (amount === 0) return;
-    const k = `${m.site}\u0000${m.line}\u0000${m.machine}\u0000${bucket}`;
-    let row = this.rows.get(k);
-    if (!row) {
-      row = {
-        key: [m.site, m.line, m.machine],
-        bucket,
-        v: Object.fromEntries(COLUMNS.map(c => [c, 0])) as Record<Column, number>,
-      };
-      this.rows.set(k, row);
-    }
-    row.v[col] += amount;
+  add(m: MachineRow, bucket: number, col: Column, amount: number) {
+    if (amount !== 0) this.values(m, bucket)[COL[col]] += amount;
+  }
+
+  /** The increments of one machine and minute, to add to in place. */
+  values(m: MachineRow, bucket: number): Float64Array {
+    let buckets = this.byMachine.get(m);
+    if (!buckets) this.byMachine.set(m, (buckets = new Map()));
+    let row = buckets.get(bucket);
+    if (!row) buckets.set(bucket, (row = { m, bucket, v: new Float64Array(COLUMNS.length) }));
+    return row.v;
   }
 
   /** Adds (sign 1) or removes (sign -1) a closed state interval. */
@@ -88,19 +86,49 @@ class Accumulator {
     const col = columnFor(state, (to - from) / 1000, microStopS);
     for (const [bucket, s] of splitByMinute(from, to)) this.add(m, bucket, col, sign * s);
   }
+
+  /** The minute rows, or the same increments summed into coarser buckets. */
+  rows(stepMs: number): RollupRow[] {
+    const out: RollupRow[] = [];
+    for (const buckets of this.byMachine.values()) {
+      if (stepMs === 60_000) {
+        out.push(...buckets.values());
+        continue;
+      }
+      const coarse = new Map<number, RollupRow>();
+      for (const r of buckets.values()) {
+        const b = Math.floor(r.bucket / stepMs) * stepMs;
+        const c = coarse.get(b);
+        if (!c) coarse.set(b, { m: r.m, bucket: b, v: Float64Array.from(r.v) });
+        else for (let i = 0; i < COLUMNS.length; i++) c.v[i] += r.v[i];
+      }
+      out.push(...coarse.values());
+    }
+    return out;
+  }
 }
 
 const key = (e: { site: string; line: string; machine: string }) =>
   `${e.site}\u0000${e.line}\u0000${e.machine}`;
 
+/** A machineState event waiting for the batch's transitions to be written. */
+interface PendingState { m: MachineRow; e: TelemetryEvent; state: MachineState; at: number }
+
+const DEAD_CONFLICT = (existing: string) =>
+  `state: conflicts with state ${existing} already recorded at the same sourceTimestamp`;
+
 /**
- * Applies telemetry to per-minute rollups. Each batch runs in one transaction
- * that also advances the source's stored offset, so a crash at any point
- * neither loses nor double counts a message: a redelivered message is below
- * the stored offset and skipped.
+ * Applies telemetry to per-minute, hourly and daily rollups. Each batch runs
+ * in one transaction that also advances the source's stored offset, so a
+ * crash at any point neither loses nor double counts a message: a
+ * redelivered message is below the stored offset and skipped.
+ *
+ * Writes are set-based: a fixed number of statements per batch (one per
+ * table, arrays passed through `unnest`), whatever the number of events.
  */
 export class RollupWriter {
-  private readonly knownPartitions = new Set<string>();
+  /** Partitions seen recently; forgotten after a while, as retention may drop one. */
+  private readonly knownPartitions = new Map<string, number>();
 
   constructor(
     private readonly pool: Pool,
@@ -147,12 +175,11 @@ export class RollupWriter {
 
   private async applyInTransaction(client: PoolClient, source: string, partition: number, messages: SourceMessage[]) {
     const result = emptyResult();
-    await client.query(
-      'INSERT INTO plant_ingest_offset (source, partition, next_offset) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING',
-      [source, partition],
-    );
+    // Creates and locks the partition's offset row in one statement.
     const stored = await client.query(
-      'SELECT next_offset FROM plant_ingest_offset WHERE source = $1 AND partition = $2 FOR UPDATE',
+      `INSERT INTO plant_ingest_offset (source, partition, next_offset) VALUES ($1, $2, 0)
+       ON CONFLICT (source, partition) DO UPDATE SET next_offset = plant_ingest_offset.next_offset
+       RETURNING next_offset`,
       [source, partition],
     );
     const next = BigInt(stored.rows[0].next_offset);
@@ -178,7 +205,6 @@ export class RollupWriter {
     return result;
   }
 
-
   private async applyParsed(
     client: PoolClient, source: string, position: string, events: TelemetryEvent[],
     dead: { position: string; raw: string; reason: string }[],
@@ -186,31 +212,69 @@ export class RollupWriter {
     const result = emptyResult();
     const machines = await this.lockMachines(client, events);
     const acc = new Accumulator();
-    const andon: TelemetryEvent[] = [];
+    const andon: Extract<TelemetryEvent, { type: 'andon' }>[] = [];
+    const states: PendingState[] = [];
+    // Latest source time per machine, turned into a Date once at the end.
+    const lastEvent = new Map<MachineRow, number>();
+    let last: MachineRow | undefined;
     for (const e of events) {
-      const m = machines.get(key(e))!;
-      const outcome = await this.applyEvent(client, acc, m, e, andon);
-      if (outcome === 'applied') result.applied++;
-      else if (outcome === 'duplicate') result.duplicates++;
-      else if (outcome === 'late') { result.late++; result.applied++; }
-      else dead.push({ position: `${position}:${e.eventId ?? ''}`, raw: JSON.stringify(e), reason: outcome.reason });
+      const m = last && last.machine === e.machine && last.line === e.line && last.site === e.site
+        ? last : machines.get(key(e))!;
+      last = m;
+      const at = Date.parse(e.sourceTimestamp);
+      if (!(at <= (lastEvent.get(m) ?? -Infinity))) lastEvent.set(m, at);
+      switch (e.type) {
+        case 'machineState':
+          states.push({ m, e, state: e.state, at });
+          continue; // counted once the transitions are written
+        case 'counters': {
+          const outcome = this.applyCounters(acc, m, e, at);
+          if (outcome === 'duplicate') result.duplicates++;
+          else if (outcome === 'late') { result.late++; result.applied++; }
+          else result.applied++;
+          continue;
+        }
+        case 'idealCycleTime':
+          m.ideal_cycle_s = e.idealCycleTimeSeconds;
+          m.product = e.productId;
+          break;
+        case 'andon':
+          andon.push(e);
+          if (e.action === 'raised') {
+            m.andon_active = true;
+            m.andon_colour = e.colour;
+            m.andon_reason = e.reason;
+          } else if (e.action === 'cleared') {
+            m.andon_active = false;
+          }
+          break;
+        default:
+          // Shift calendars feed planned time in the OEE queries, not the rollups.
+          break;
+      }
+      result.applied++;
+    }
+    await this.applyStates(client, acc, states, result, dead, position);
+    const lines = new Map<string, { site: string; line: string }>();
+    for (const [m, at] of lastEvent) {
+      if (!m.last_event_at || at > m.last_event_at.getTime()) m.last_event_at = new Date(at);
+      lines.set(`${m.site}\u0000${m.line}`, { site: m.site, line: m.line });
     }
 
     await this.writeRollups(client, acc);
     await this.writeMachines(client, [...machines.values()]);
     await this.writeAndon(client, andon);
-    for (const d of dead) {
+    if (dead.length > 0) {
       await client.query(
-        'INSERT INTO plant_dead_letter (source, position, raw, reason) VALUES ($1, $2, $3, $4)',
-        [source, d.position, d.raw, d.reason],
+        `INSERT INTO plant_dead_letter (source, position, raw, reason)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])`,
+        [source, dead.map(d => d.position), dead.map(d => d.raw), dead.map(d => d.reason)],
       );
     }
     result.deadLettered = dead.length;
-    const lines = new Map<string, { site: string; line: string }>();
-    for (const e of events) lines.set(`${e.site}\u0000${e.line}`, { site: e.site, line: e.line });
     result.lines = [...lines.values()];
     result.andonRaised = andon
-      .filter(e => e.type === 'andon' && e.action === 'raised')
+      .filter(e => e.action === 'raised')
       .map(e => ({ site: e.site, line: e.line, machine: e.machine }));
     return result;
   }
@@ -220,19 +284,17 @@ export class RollupWriter {
     const ids = new Map<string, TelemetryEvent>();
     for (const e of events) ids.set(key(e), e);
     if (ids.size === 0) return map;
-    const params: string[] = [];
-    const tuples: string[] = [];
-    for (const e of ids.values()) {
-      params.push(e.site, e.line, e.machine);
-      tuples.push(`($${params.length - 2}, $${params.length - 1}, $${params.length})`);
-    }
+    const list = [...ids.values()];
+    const params = [list.map(e => e.site), list.map(e => e.line), list.map(e => e.machine)];
     // Create missing rows first so every machine can be locked in one statement.
     await client.query(
-      `INSERT INTO plant_machine (site, line, machine) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
+      `INSERT INTO plant_machine (site, line, machine)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
       params,
     );
     const r = await client.query<MachineRow>(
-      `SELECT * FROM plant_machine WHERE (site, line, machine) IN (${tuples.join(', ')})
+      `SELECT * FROM plant_machine WHERE (site, line, machine) IN
+         (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))
        ORDER BY site, line, machine FOR UPDATE`,
       params,
     );
@@ -240,155 +302,231 @@ export class RollupWriter {
     return map;
   }
 
-  private async applyEvent(
-    client: PoolClient, acc: Accumulator, m: MachineRow, e: TelemetryEvent, andon: TelemetryEvent[],
-  ): Promise<'applied' | 'duplicate' | 'late' | { reason: string }> {
-    const at = Date.parse(e.sourceTimestamp);
-    if (!m.last_event_at || at > m.last_event_at.getTime()) m.last_event_at = new Date(at);
-    switch (e.type) {
-      case 'machineState':
-        return this.applyState(client, acc, m, e.state, at);
-      case 'counters':
-        return this.applyCounters(acc, m, e, at);
-      case 'idealCycleTime':
-        m.ideal_cycle_s = e.idealCycleTimeSeconds;
-        m.product = e.productId;
-        return 'applied';
-      case 'andon':
-        andon.push(e);
-        if (e.action === 'raised') {
-          m.andon_active = true;
-          m.andon_colour = e.colour;
-          m.andon_reason = e.reason;
-        } else if (e.action === 'cleared') {
-          m.andon_active = false;
-        }
-        return 'applied';
-      default:
-        // Shift calendars feed planned time in the OEE queries, not the rollups.
-        return 'applied';
+  /**
+   * Writes the batch's state transitions in one statement, then counts the
+   * intervals they close. A transition older than the machine's current
+   * state (late) splits intervals already counted: those are taken out and
+   * the merged sequence counted again, so any arrival order gives the same
+   * rollups.
+   */
+  private async applyStates(
+    client: PoolClient, acc: Accumulator, states: PendingState[], result: BatchResult,
+    dead: { position: string; raw: string; reason: string }[], position: string,
+  ) {
+    if (states.length === 0) return;
+    const deadLetter = (p: PendingState, reason: string) =>
+      dead.push({ position: `${position}:${p.e.eventId ?? ''}`, raw: JSON.stringify(p.e), reason });
+    // The same machine and time twice in one batch: the first one wins.
+    const unique = new Map<string, PendingState>();
+    const repeats: PendingState[] = [];
+    for (const p of states) {
+      const k = `${key(p.m)}\u0000${p.at}`;
+      if (unique.has(k)) repeats.push(p);
+      else unique.set(k, p);
     }
-  }
-
-  private async applyState(client: PoolClient, acc: Accumulator, m: MachineRow, state: MachineState, at: number) {
-    const micro = this.options.microStopSeconds;
-    const inserted = await client.query(
-      `INSERT INTO plant_state_transition (site, line, machine, at, state) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING`,
-      [m.site, m.line, m.machine, new Date(at), state],
+    const candidates = [...unique.values()];
+    const inserted = await client.query<{ site: string; line: string; machine: string; at: Date }>(
+      `INSERT INTO plant_state_transition (site, line, machine, at, state)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+       ON CONFLICT DO NOTHING RETURNING site, line, machine, at`,
+      [candidates.map(p => p.m.site), candidates.map(p => p.m.line), candidates.map(p => p.m.machine),
+        candidates.map(p => new Date(p.at)), candidates.map(p => p.state)],
     );
-    if (inserted.rowCount === 0) {
-      const existing = await client.query(
-        'SELECT state FROM plant_state_transition WHERE site = $1 AND line = $2 AND machine = $3 AND at = $4',
-        [m.site, m.line, m.machine, new Date(at)],
+    const isNew = new Set(inserted.rows.map(r => `${key(r)}\u0000${r.at.getTime()}`));
+    const known = candidates.filter(p => !isNew.has(`${key(p.m)}\u0000${p.at}`));
+    const existing = new Map<string, string>();
+    if (known.length > 0) {
+      const r = await client.query<{ site: string; line: string; machine: string; at: Date; state: string }>(
+        `SELECT site, line, machine, at, state FROM plant_state_transition
+         WHERE (site, line, machine, at) IN
+           (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]))`,
+        [known.map(p => p.m.site), known.map(p => p.m.line), known.map(p => p.m.machine), known.map(p => new Date(p.at))],
       );
-      return existing.rows[0]?.state === state
-        ? 'duplicate'
-        : { reason: `state: conflicts with state ${existing.rows[0]?.state} already recorded at the same sourceTimestamp` };
+      for (const row of r.rows) existing.set(`${key(row)}\u0000${row.at.getTime()}`, row.state);
     }
-    const since = m.state_since?.getTime();
-    if (since === undefined || at > since) {
-      // In order: close the open interval, open a new one.
-      if (m.state && since !== undefined) acc.interval(m, m.state, since, at, 1, micro);
-      m.state = state;
-      m.state_since = new Date(at);
-      return 'applied';
+    for (const p of known) {
+      const was = existing.get(`${key(p.m)}\u0000${p.at}`);
+      if (was === p.state) result.duplicates++;
+      else deadLetter(p, DEAD_CONFLICT(String(was)));
     }
-    // Late: the event splits a closed interval [prev, next) that was counted
-    // as prev's state; re-count it as [prev, at) + [at, next).
-    const where = 'site = $1 AND line = $2 AND machine = $3';
-    const args = [m.site, m.line, m.machine, new Date(at)];
-    const prev = await client.query(
-      `SELECT at, state FROM plant_state_transition WHERE ${where} AND at < $4 ORDER BY at DESC LIMIT 1`,
-      args,
+    for (const p of repeats) {
+      const first = unique.get(`${key(p.m)}\u0000${p.at}`)!;
+      const was = isNew.has(`${key(p.m)}\u0000${p.at}`) ? first.state : existing.get(`${key(p.m)}\u0000${p.at}`);
+      if (was === p.state) result.duplicates++;
+      else deadLetter(p, DEAD_CONFLICT(String(was)));
+    }
+
+    // New transitions per machine; late ones are counted by arrival order, as they came.
+    const byMachine = new Map<MachineRow, PendingState[]>();
+    const since = new Map<MachineRow, number | undefined>();
+    for (const p of candidates) {
+      if (!isNew.has(`${key(p.m)}\u0000${p.at}`)) continue;
+      let list = byMachine.get(p.m);
+      if (!list) {
+        byMachine.set(p.m, (list = []));
+        since.set(p.m, p.m.state_since?.getTime());
+      }
+      list.push(p);
+      const s = since.get(p.m);
+      result.applied++;
+      if (s === undefined || p.at > s) since.set(p.m, p.at);
+      else result.late++;
+    }
+
+    const micro = this.options.microStopSeconds;
+    const withLate: MachineRow[] = [];
+    for (const [m, list] of byMachine) {
+      list.sort((a, b) => a.at - b.at);
+      const s0 = m.state_since?.getTime();
+      if (s0 !== undefined && list[0].at < s0) {
+        withLate.push(m);
+        continue;
+      }
+      // All in order: close the open interval, then each new one but the last.
+      let fromAt = s0;
+      let fromState = m.state;
+      for (const p of list) {
+        if (fromAt !== undefined && fromState) acc.interval(m, fromState, fromAt, p.at, 1, micro);
+        fromAt = p.at;
+        fromState = p.state;
+      }
+      m.state = fromState;
+      m.state_since = new Date(fromAt!);
+    }
+    if (withLate.length === 0) return;
+
+    // Late: read each machine's transitions from the one before its earliest
+    // new transition, take out the intervals counted between the old ones and
+    // count the merged sequence.
+    const lows = withLate.map(m => new Date(byMachine.get(m)![0].at));
+    const r = await client.query<{ site: string; line: string; machine: string; at: Date; state: MachineState }>(
+      `SELECT t.site, t.line, t.machine, t.at, t.state
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS u(site, line, machine, lo)
+       JOIN plant_state_transition t ON t.site = u.site AND t.line = u.line AND t.machine = u.machine
+         AND t.at >= coalesce((SELECT max(p.at) FROM plant_state_transition p
+           WHERE p.site = u.site AND p.line = u.line AND p.machine = u.machine AND p.at < u.lo), u.lo)
+       ORDER BY t.site, t.line, t.machine, t.at`,
+      [withLate.map(m => m.site), withLate.map(m => m.line), withLate.map(m => m.machine), lows],
     );
-    const next = await client.query(
-      `SELECT at FROM plant_state_transition WHERE ${where} AND at > $4 ORDER BY at ASC LIMIT 1`,
-      args,
-    );
-    const nextAt: number = next.rows[0].at.getTime();
-    if (prev.rows[0]) {
-      const prevAt: number = prev.rows[0].at.getTime();
-      const prevState: MachineState = prev.rows[0].state;
-      acc.interval(m, prevState, prevAt, nextAt, -1, micro);
-      acc.interval(m, prevState, prevAt, at, 1, micro);
+    const rows = new Map<MachineRow, { at: number; state: MachineState; isNew: boolean }[]>();
+    const byKey = new Map(withLate.map(m => [key(m), m]));
+    for (const row of r.rows) {
+      const m = byKey.get(key(row))!;
+      const at = row.at.getTime();
+      let list = rows.get(m);
+      if (!list) rows.set(m, (list = []));
+      list.push({ at, state: row.state, isNew: isNew.has(`${key(m)}\u0000${at}`) });
     }
-    acc.interval(m, state, at, nextAt, 1, micro);
-    return 'late';
+    for (const [m, merged] of rows) {
+      const old = merged.filter(t => !t.isNew);
+      for (let i = 0; i + 1 < old.length; i++) acc.interval(m, old[i].state, old[i].at, old[i + 1].at, -1, micro);
+      for (let i = 0; i + 1 < merged.length; i++) acc.interval(m, merged[i].state, merged[i].at, merged[i + 1].at, 1, micro);
+      const lastT = merged[merged.length - 1];
+      m.state = lastT.state;
+      m.state_since = new Date(lastT.at);
+    }
   }
 
   private applyCounters(acc: Accumulator, m: MachineRow, e: Extract<TelemetryEvent, { type: 'counters' }>, at: number) {
-    const good = e.good;
     const last = m.counters_at?.getTime();
     if (last !== undefined && at < last) return 'late' as const; // cumulative: the next reading already holds it
     if (last === at) return 'duplicate' as const;
     if (last !== undefined) {
-      const produced = delta(Number(m.total), e.total);
-      const bucket = bucketOf(at);
-      acc.add(m, bucket, 'produced', produced);
-      const goodDelta = delta(Number(m.good), good);
-      acc.add(m, bucket, 'good', goodDelta);
-      acc.add(m, bucket, 'ideal_good_s', goodDelta * (m.ideal_cycle_s ?? 0));
-      acc.add(m, bucket, 'reject', delta(Number(m.reject), e.reject));
-      acc.add(m, bucket, 'ideal_s', produced * (m.ideal_cycle_s ?? 0));
+      const prev = {
+        total: Number(m.total), good: Number(m.good), reject: Number(m.reject),
+        startupReject: m.startup_reject === null ? undefined : Number(m.startup_reject),
+      };
+      const { delta } = counterDelta(prev, e);
+      const ideal = m.ideal_cycle_s ?? 0;
+      const startup = delta.startupReject ?? 0;
+      const v = acc.values(m, bucketOf(at));
+      v[COL.produced] += delta.total;
+      v[COL.good] += delta.good;
+      v[COL.reject] += delta.reject;
+      v[COL.startup_reject] += startup;
+      v[COL.ideal_s] += delta.total * ideal;
+      v[COL.ideal_good_s] += delta.good * ideal;
+      v[COL.ideal_startup_reject_s] += startup * ideal;
     }
     m.total = String(e.total);
-    m.good = String(good);
+    m.good = String(e.good);
     m.reject = String(e.reject);
+    m.startup_reject = e.startupReject === undefined ? null : String(e.startupReject);
     m.counters_at = new Date(at);
     return 'applied' as const;
   }
 
   private async writeRollups(client: PoolClient, acc: Accumulator) {
-    const rows = [...acc.rows.values()];
-    for (const r of rows) {
-      const { name } = monthPartition(r.bucket);
-      if (!this.knownPartitions.has(name)) {
-        await ensurePartition(client, r.bucket);
-        this.knownPartitions.add(name);
+    const tables = ROLLUP_TABLES.map(t => ({ table: t.table, rows: acc.rows(t.stepMs) }));
+    // Every partition before any insert: a transaction creating one then holds no lock on the other tables.
+    for (const { table, rows } of tables) await this.ensurePartitions(client, table, rows);
+    for (const { table, rows } of tables) {
+      if (rows.length === 0) continue;
+      const cols: unknown[][] = [[], [], [], []];
+      const values: number[][] = COLUMNS.map(() => []);
+      for (const r of rows) {
+        cols[0].push(r.m.site);
+        cols[1].push(r.m.line);
+        cols[2].push(r.m.machine);
+        cols[3].push(new Date(r.bucket));
+        for (let i = 0; i < COLUMNS.length; i++) values[i].push(r.v[i]);
       }
-    }
-    const cols = ['site', 'line', 'machine', 'bucket', ...COLUMNS];
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      const params: unknown[] = [];
-      const values = chunk.map(r => {
-        const vals = [...r.key, new Date(r.bucket), ...COLUMNS.map(c => r.v[c])];
-        const start = params.length;
-        params.push(...vals);
-        return `(${vals.map((_, j) => `$${start + j + 1}`).join(', ')})`;
-      });
       await client.query(
-        `INSERT INTO plant_rollup_minute (${cols.join(', ')}) VALUES ${values.join(', ')}
+        `INSERT INTO ${table} (site, line, machine, bucket, ${COLUMNS.join(', ')})
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],
+           ${COLUMNS.map((_, i) => `$${i + 5}::${COLUMN_TYPES[i]}[]`).join(', ')})
          ON CONFLICT (site, line, machine, bucket) DO UPDATE SET
-         ${COLUMNS.map(c => `${c} = plant_rollup_minute.${c} + EXCLUDED.${c}`).join(', ')}`,
-        params,
+         ${COLUMNS.map(c => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ')}`,
+        [...cols, ...values],
       );
+    }
+  }
+
+  private async ensurePartitions(client: PoolClient, table: RollupTable, rows: RollupRow[]) {
+    const months = new Map<string, number>();
+    const now = Date.now();
+    const days = new Set<number>();
+    for (const r of rows) days.add(Math.floor(r.bucket / 86_400_000));
+    for (const day of days) {
+      const { name } = monthPartition(day * 86_400_000, table);
+      if ((this.knownPartitions.get(name) ?? 0) < now && !months.has(name)) months.set(name, day * 86_400_000);
+    }
+    for (const [name, ms] of months) {
+      await ensurePartition(client, ms, table);
+      this.knownPartitions.set(name, now + 600_000);
     }
   }
 
   private async writeMachines(client: PoolClient, rows: MachineRow[]) {
-    for (const m of rows) {
-      await client.query(
-        `UPDATE plant_machine SET state = $4, state_since = $5, total = $6, good = $7, reject = $8,
-           counters_at = $9, ideal_cycle_s = $10, product = $11, andon_active = $12, andon_colour = $13,
-           andon_reason = $14, last_event_at = $15
-         WHERE site = $1 AND line = $2 AND machine = $3`,
-        [m.site, m.line, m.machine, m.state, m.state_since, m.total, m.good, m.reject, m.counters_at,
-          m.ideal_cycle_s, m.product, m.andon_active, m.andon_colour, m.andon_reason, m.last_event_at],
-      );
-    }
+    if (rows.length === 0) return;
+    const col = <K extends keyof MachineRow>(k: K) => rows.map(m => m[k]);
+    await client.query(
+      `UPDATE plant_machine AS p SET state = u.state, state_since = u.state_since, total = u.total, good = u.good,
+         reject = u.reject, startup_reject = u.startup_reject, counters_at = u.counters_at,
+         ideal_cycle_s = u.ideal_cycle_s, product = u.product, andon_active = u.andon_active,
+         andon_colour = u.andon_colour, andon_reason = u.andon_reason, last_event_at = u.last_event_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[],
+         $8::bigint[], $9::bigint[], $10::timestamptz[], $11::float8[], $12::text[], $13::bool[], $14::text[],
+         $15::text[], $16::timestamptz[])
+         AS u(site, line, machine, state, state_since, total, good, reject, startup_reject, counters_at,
+           ideal_cycle_s, product, andon_active, andon_colour, andon_reason, last_event_at)
+       WHERE p.site = u.site AND p.line = u.line AND p.machine = u.machine`,
+      [col('site'), col('line'), col('machine'), col('state'), col('state_since'), col('total'), col('good'),
+        col('reject'), col('startup_reject'), col('counters_at'), col('ideal_cycle_s'), col('product'),
+        col('andon_active'), col('andon_colour'), col('andon_reason'), col('last_event_at')],
+    );
   }
 
-  private async writeAndon(client: PoolClient, events: TelemetryEvent[]) {
-    for (const e of events) {
-      if (e.type !== 'andon') continue;
-      await client.query(
-        `INSERT INTO plant_andon_event (site, line, machine, at, action, reason, colour)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-        [e.site, e.line, e.machine, new Date(e.sourceTimestamp), e.action, e.reason, e.colour],
-      );
-    }
+  private async writeAndon(client: PoolClient, events: Extract<TelemetryEvent, { type: 'andon' }>[]) {
+    if (events.length === 0) return;
+    await client.query(
+      `INSERT INTO plant_andon_event (site, line, machine, at, action, reason, colour)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT DO NOTHING`,
+      [events.map(e => e.site), events.map(e => e.line), events.map(e => e.machine),
+        events.map(e => new Date(e.sourceTimestamp)), events.map(e => e.action), events.map(e => e.reason),
+        events.map(e => e.colour)],
+    );
   }
 }
 

@@ -25,5 +25,23 @@ export function kafkaConfigFrom(config: Config) {
     kafka,
     topic: c.getOptionalString('topic') ?? DEFAULT_TOPIC,
     groupId: c.getOptionalString('groupId') ?? DEFAULT_GROUP,
+    chunkSize: positive(c, 'chunkSize'),
+    partitionsConsumedConcurrently: positive(c, 'partitionsConsumedConcurrently'),
+    fetch: !c.has('fetch') ? undefined : {
+      maxBytesPerPartition: positive(c, 'fetch.maxBytesPerPartition'),
+      maxBytes: positive(c, 'fetch.maxBytes'),
+      minBytes: positive(c, 'fetch.minBytes'),
+      maxWaitTimeInMs: positive(c, 'fetch.maxWaitTimeInMs'),
+    },
   };
+}
+
+function positive(c: Config, key: string) {
+  const v = c.getOptionalNumber(key);
+  if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
+    throw new Error(
+      `plant.telemetry.kafka: ${key} must be a positive integer, got ${v}; fix it in app-config or leave it out for the default`,
+    );
+  }
+  return v;
 }

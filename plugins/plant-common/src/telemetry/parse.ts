@@ -17,21 +17,25 @@ export type ParseTelemetryResult =
   | { ok: true; event: TelemetryEvent }
   | { ok: false; reason: string };
 
-let validator: ValidateFunction | undefined;
+let fastValidator: ValidateFunction | undefined;
+let explainingValidator: ValidateFunction | undefined;
 
-// Compiled on first use, once per process (or page).
-function validate(): ValidateFunction {
-  if (!validator) {
+// Compiled on first use, once per process (or page). The fast one stops at
+// the first error and is what every event goes through; the explaining one
+// collects every error and only runs for an event already rejected.
+function validate(explain: boolean): ValidateFunction {
+  const compile = () => {
     const ajv = new Ajv({
-      allErrors: true,
+      allErrors: explain,
       discriminator: true,
-      verbose: true,
+      verbose: explain,
       strict: true,
     });
     addFormats(ajv, ['date-time']);
-    validator = ajv.compile(telemetryEventSchema);
-  }
-  return validator;
+    return ajv.compile(telemetryEventSchema);
+  };
+  if (explain) return (explainingValidator ??= compile());
+  return (fastValidator ??= compile());
 }
 
 /**
@@ -68,9 +72,10 @@ export function parseTelemetryEvent(raw: unknown): ParseTelemetryResult {
     );
   }
 
-  const check = validate();
-  if (!check(value)) {
-    return fail(describeErrors(check.errors ?? []));
+  if (!validate(false)(value)) {
+    const explain = validate(true);
+    explain(value);
+    return fail(describeErrors(explain.errors ?? []));
   }
   const event = value as TelemetryEvent;
   const problems = crossFieldProblems(event);
@@ -97,7 +102,20 @@ function kindOf(value: unknown): string {
   return typeof value;
 }
 
+const NO_PROBLEMS: string[] = [];
+
 function crossFieldProblems(event: TelemetryEvent): string[] {
+  // The common case without allocating: a valid instant, counters that add up.
+  if (
+    event.type !== 'shiftCalendar' &&
+    !Number.isNaN(Date.parse(event.sourceTimestamp)) &&
+    (event.type !== 'counters' ||
+      (event.good + event.reject <= event.total &&
+        (event.startupReject === undefined ||
+          event.startupReject <= event.reject)))
+  ) {
+    return NO_PROBLEMS;
+  }
   const problems: string[] = [];
   const timestamps: [string, string][] = [
     ['sourceTimestamp', event.sourceTimestamp],
