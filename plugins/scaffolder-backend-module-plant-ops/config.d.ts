@@ -24,6 +24,8 @@ export interface Config {
           binDir?: string;
           /** OS user that owns the data directory (pg_ctl refuses root). */
           osUser?: string;
+          /** Server log file for pg_ctl start. Default <dataDirectory>.log */
+          logFile?: string;
         };
       }>;
       backup?: {

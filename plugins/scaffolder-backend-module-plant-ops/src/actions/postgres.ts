@@ -4,6 +4,7 @@ import { createPostgresBackupAction } from './postgres/backup';
 import { createPostgresRestoreAction } from './postgres/restore';
 import { createPostgresRotatePasswordAction } from './postgres/rotatePassword';
 import { createPostgresFailoverAction } from './postgres/failover';
+import { createPostgresFailbackAction } from './postgres/failback';
 
 /** The PostgreSQL actions: backup, restore, password rotation, failover, failback. */
 export function createPostgresActions(deps: PlantOpsDeps): TemplateAction<any, any, any>[] {
@@ -12,5 +13,6 @@ export function createPostgresActions(deps: PlantOpsDeps): TemplateAction<any, a
     createPostgresRestoreAction(deps),
     createPostgresRotatePasswordAction(deps),
     createPostgresFailoverAction(deps),
+    createPostgresFailbackAction(deps),
   ];
 }

@@ -1,6 +1,7 @@
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
 import { createPostgresFailoverAction } from './failover';
-import { TestClusters, type TestCluster } from './testing/cluster';
+import { createPostgresFailbackAction } from './failback';
+import { PG_BIN, TestClusters, type TestCluster } from './testing/cluster';
 import { capture, makeDeps, resource, run } from './testing/harness';
 import { Writers } from './testing/writers';
 
@@ -22,14 +23,22 @@ const service = {
 
 function setup() {
   const cap = capture();
-  const inst = (name: string, c: TestCluster) => ({ name, host: '127.0.0.1', port: c.port, user: 'postgres', password: c.superPassword, database: 'postgres' });
+  const inst = (name: string, c: TestCluster) => ({
+    name,
+    host: '127.0.0.1',
+    port: c.port,
+    user: 'postgres',
+    password: c.superPassword,
+    database: 'postgres',
+    local: { dataDirectory: c.dataDir, binDir: PG_BIN, osUser: 'postgres', logFile: c.logFile },
+  });
   const deps = makeDeps(
     { plant: { postgres: { instances: [inst('ms5-postgres-primary', primary), inst('ms5-postgres-secondary', standby)] } } },
     [resource('ms5-postgres-primary', 'database'), resource('ms5-postgres-secondary', 'database'), resource('ms5-prod-aks', 'kubernetes-cluster')],
     cap,
   );
   const kube = { kubeConfig: async () => ({ kubeConfig: k8s.kubeConfig() }) };
-  return { cap, action: createPostgresFailoverAction({ ...deps, kube }) };
+  return { cap, action: createPostgresFailoverAction({ ...deps, kube }), failback: createPostgresFailbackAction({ ...deps, kube }) };
 }
 
 const input = {
@@ -122,5 +131,44 @@ describe('plant:postgres:failover (real primary and streaming standby)', () => {
     expect(cap.text()).not.toContain(primary.superPassword);
     expect(cap.lines.join('\n')).toMatch(/Failover done: RTO [\d.]+ s, WAL lost 0 bytes/);
     console.log(`failover: RTO ${out.rtoSeconds} s, lost ${out.lostWalBytes} bytes, writer gap ${gap} ms, ${writers.acked.length} writes, ${writers.failures} failed attempts`);
+  });
+
+  it('fails back: rebuilds the old primary with pg_rewind as a standby, then switches back under writes', async () => {
+    const { cap, failback } = setup();
+    const back = {
+      oldPrimary: 'ms5-postgres-primary',
+      newPrimary: 'ms5-postgres-secondary',
+      switchBack: true,
+      writers: { ...input.writers, selector: { app: 'ms5-postgres', instance: 'primary' } },
+    };
+    const dry = await run(failback, back, { cap, dryRun: true });
+    expect((dry.plan as string[])[1]).toMatch(/^pg_rewind .* from ms5-postgres-secondary with -R/);
+    await expect(primary.query('INSERT INTO ticks VALUES (-1, now())')).rejects.toThrow(/read-only transaction/);
+
+    const writers = new Writers([standby, primary], 1_000_000).start();
+    await new Promise(r => setTimeout(r, 1000));
+    const out = await run(failback, back, { cap });
+    await new Promise(r => setTimeout(r, 1000));
+    await writers.stop();
+
+    expect(out).toMatchObject({ rebuiltWith: 'pg_rewind', standbyOf: 'ms5-postgres-secondary', switchedBack: true, newPrimary: 'ms5-postgres-primary', lostWalBytes: 0 });
+    expect(out.timelineAfter as number).toBeGreaterThan(out.timelineBefore as number);
+    expect((await primary.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(false);
+    expect((await primary.query(`SHOW default_transaction_read_only`))[0].default_transaction_read_only).toBe('off');
+    expect(k8s.get('v1', 'Service', 'ms5', 'ms5-postgres-rw').spec.selector.instance).toBe('primary');
+    const ids = new Set((await primary.query('SELECT id FROM ticks')).map(r => Number(r.id)));
+    expect(writers.acked.filter(a => !ids.has(a.id))).toEqual([]);
+    expect(writers.acked.filter(a => a.server === 'standby').length).toBeGreaterThan(10);
+    expect(writers.acked.filter(a => a.server === 'primary').length).toBeGreaterThan(10);
+    expect(cap.text()).not.toContain(primary.superPassword);
+    console.log(`switch back: RTO ${out.rtoSeconds} s, lost ${out.lostWalBytes} bytes`);
+  });
+
+  it('failback names the field and the fix for bad inputs', async () => {
+    const { cap, failback } = setup();
+    await expect(run(failback, { oldPrimary: 'ms5-postgres-primary', newPrimary: 'ms5-postgres-primary' }, { cap })).rejects.toThrow('newPrimary: is the same as oldPrimary');
+    await expect(
+      run(failback, { oldPrimary: 'ms5-postgres-secondary', newPrimary: 'ms5-postgres-primary', writers: input.writers }, { cap }),
+    ).rejects.toThrow('writers: only applies to a switch back. Set switchBack: true or leave writers out');
   });
 });

@@ -13,7 +13,7 @@ export interface PgInstance {
   user: string;
   password?: string;
   database: string;
-  local?: { dataDirectory: string; binDir: string; osUser?: string };
+  local?: { dataDirectory: string; binDir: string; osUser?: string; logFile: string };
 }
 
 export function readInstances(config: Config): PgInstance[] {
@@ -32,6 +32,7 @@ export function readInstances(config: Config): PgInstance[] {
             dataDirectory: local.getString('dataDirectory'),
             binDir: local.getOptionalString('binDir') ?? '/usr/lib/postgresql/15/bin',
             osUser: local.getOptionalString('osUser'),
+            logFile: local.getOptionalString('logFile') ?? `${local.getString('dataDirectory').replace(/\/+$/, '')}.log`,
           }
         : undefined,
     };

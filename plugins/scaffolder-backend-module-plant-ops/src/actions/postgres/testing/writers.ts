@@ -12,9 +12,11 @@ export class Writers {
   failures = 0;
   private stopped = false;
   private loop?: Promise<void>;
-  private next = 1;
+  private next: number;
 
-  constructor(private readonly servers: TestCluster[], private readonly table = 'ticks') {}
+  constructor(private readonly servers: TestCluster[], firstId = 1, private readonly table = 'ticks') {
+    this.next = firstId;
+  }
 
   start() {
     this.loop = this.run();
