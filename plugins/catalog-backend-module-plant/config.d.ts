@@ -24,5 +24,25 @@ export interface Config {
         }>;
       }>;
     };
+    /**
+     * Kubernetes discovery: opted-in Deployments, StatefulSets and DaemonSets
+     * of every cluster (plant.kubernetes.clusters and the catalog's
+     * kubernetes-cluster Resources) become or enrich Components. Off unless
+     * this block is present.
+     */
+    kubernetesDiscovery?: {
+      /** Default plantops.io/catalog=true. */
+      labelSelector?: string;
+      /** Items per list request (limit/continue). Default 500. */
+      pageSize?: number;
+      /** Clusters listed at the same time. Default 4. */
+      concurrency?: number;
+      /** Owner of discovered Components without a plantops.io/owner label. Default group:default/platform-team. */
+      defaultOwner?: string;
+      /** Default production. */
+      defaultLifecycle?: string;
+      /** Default every 10 minutes, first run after 1 minute (so catalog files are in first). */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
   };
 }

@@ -3,12 +3,24 @@ import {
   createBackendModule,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { KubernetesClusterResolver } from '@plantops/backstage-plugin-plant-node';
 import { PlantEntitiesProcessor } from './PlantEntitiesProcessor';
 import { SiteRegistryProvider } from './siteRegistry/SiteRegistryProvider';
 import { SiteRegistryStore } from './siteRegistry/SiteRegistryStore';
 import { createSiteRegistryRouter } from './siteRegistry/router';
 import { readSeeds } from './siteRegistry/seeds';
+import { moduleDatabase } from './database';
+import {
+  KubernetesDiscoveryProvider,
+  readDiscoveryOptions,
+} from './kubernetes/KubernetesDiscoveryProvider';
+import { KubernetesEnrichmentProcessor } from './kubernetes/KubernetesEnrichmentProcessor';
+import { WorkloadIndex } from './kubernetes/WorkloadIndex';
+import { WorkloadStore } from './kubernetes/WorkloadStore';
 
 /**
  * Adds the Plantops kinds Site and ProductionLine to the catalog, and the
@@ -30,13 +42,16 @@ export const catalogModulePlantEntities = createBackendModule({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        catalogApi: catalogServiceRef,
       },
       async init(deps) {
         const { catalog, config, logger, database, scheduler } = deps;
         catalog.addProcessor(new PlantEntitiesProcessor());
 
         const registryConfig = config.getOptionalConfig('plant.siteRegistry');
-        const store = await SiteRegistryStore.create(database);
+        const db = await moduleDatabase(database);
+        const store = new SiteRegistryStore(db);
         const seeded = await store.seed(await readSeeds(registryConfig, logger));
         if (seeded.length) {
           logger.info(`Site registry: seeded ${seeded.join(', ')}`);
@@ -55,6 +70,29 @@ export const catalogModulePlantEntities = createBackendModule({
         deps.httpRouter.use(
           createSiteRegistryRouter({ ...deps, store, provider }),
         );
+
+        const discovery = config.getOptionalConfig('plant.kubernetesDiscovery');
+        if (discovery) {
+          const workloads = new WorkloadStore(db);
+          const index = new WorkloadIndex(workloads);
+          catalog.addProcessor(new KubernetesEnrichmentProcessor(index));
+          catalog.addEntityProvider(
+            new KubernetesDiscoveryProvider({
+              resolver: new KubernetesClusterResolver(config, { catalog: deps.catalogApi }),
+              catalog: deps.catalogApi,
+              auth: deps.auth,
+              store: workloads,
+              index,
+              logger,
+              options: readDiscoveryOptions(discovery),
+              schedule: scheduler.createScheduledTaskRunner(
+                discovery.has('schedule')
+                  ? readSchedulerServiceTaskScheduleDefinitionFromConfig(discovery.getConfig('schedule'))
+                  : { frequency: { minutes: 10 }, timeout: { minutes: 5 }, initialDelay: { minutes: 1 } },
+              ),
+            }),
+          );
+        }
       },
     });
   },

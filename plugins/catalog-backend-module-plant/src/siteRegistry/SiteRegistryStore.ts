@@ -1,7 +1,3 @@
-import {
-  type DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type {
   ProductionLineEntityV1alpha1,
@@ -50,26 +46,8 @@ function fromDb(row: DbRow): RegistryRow {
   };
 }
 
-/**
- * The site registry table in the catalog's database (PostgreSQL in
- * production, SQLite in the embedded default). Its migrations have their own
- * knex bookkeeping table so they never mix with the catalog's.
- */
+/** The site registry table in the catalog's database (PostgreSQL in production, SQLite in the embedded default). */
 export class SiteRegistryStore {
-  static async create(database: DatabaseService): Promise<SiteRegistryStore> {
-    const client = await database.getClient();
-    if (!database.migrations?.skip) {
-      await client.migrate.latest({
-        directory: resolvePackagePath(
-          '@plantops/backstage-plugin-catalog-backend-module-plant',
-          'migrations',
-        ),
-        tableName: 'plant_site_registry_knex_migrations',
-      });
-    }
-    return new SiteRegistryStore(client);
-  }
-
   constructor(private readonly db: Knex) {}
 
   /** Sites in service (not decommissioned), by name. */
