@@ -68,7 +68,8 @@ describe('RunbookView', () => {
     });
     expect(await screen.findByText('Service down', {}, { timeout: 20_000 })).toBeInTheDocument();
     expect(screen.getByText('1. Acknowledge and assess the impact')).toBeInTheDocument();
-    expect(screen.getByText(/argocd app rollback iip-platform-prod/)).toBeInTheDocument();
+    // The code blocks load their highlighter lazily.
+    await waitFor(() => expect(document.body.textContent).toContain('argocd app rollback iip-platform-prod'), { timeout: 20_000 });
     expect(screen.getAllByRole('button', { name: /copy/i }).length).toBeGreaterThanOrEqual(4);
 
     const button = screen.getByRole('link', { name: 'Run template rollback' });
