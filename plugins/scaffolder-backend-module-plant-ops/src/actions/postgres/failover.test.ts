@@ -37,7 +37,7 @@ function setup() {
     [resource('ms5-postgres-primary', 'database'), resource('ms5-postgres-secondary', 'database'), resource('ms5-prod-aks', 'kubernetes-cluster')],
     cap,
   );
-  const kube = { kubeConfig: async () => ({ kubeConfig: k8s.kubeConfig() }) };
+  const kube = { kubeConfig: async () => ({ kubeConfig: k8s.kubeConfig(), cluster: 'ms5-prod-aks' }) };
   return { cap, action: createPostgresFailoverAction({ ...deps, kube }), failback: createPostgresFailbackAction({ ...deps, kube }) };
 }
 

@@ -7,11 +7,12 @@ import { Redactor } from '../../lib/redact';
 import { examples } from './failover.examples';
 import { performFailover, preCheck, type WriterRouter } from './failoverCore';
 import { resolveInstance } from './instances';
-import { KubernetesServiceRouter, type KubeConfigSource } from './serviceRouter';
+import type { KubeAccess } from '../../lib/kubeAccess';
+import { KubernetesServiceRouter } from './serviceRouter';
 
 export interface FailoverActionOptions extends PlantOpsDeps {
   /** Cluster access for the writers' Service; without it `writers` is refused. */
-  kube?: KubeConfigSource;
+  kube?: KubeAccess;
 }
 
 /** Default RPO bound: the MS5.0 guide's 15 minutes. */

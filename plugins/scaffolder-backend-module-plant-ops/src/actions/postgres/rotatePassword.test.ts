@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
 import { createPostgresRotatePasswordAction, type PasswordDelivery } from './rotatePassword';
+import { KubernetesSecretDelivery } from './secretDelivery';
 import { scramSha256Verifier } from './scram';
 import { TestClusters, type TestCluster } from './testing/cluster';
 import { capture, makeDeps, resource, run } from './testing/harness';
@@ -50,7 +52,7 @@ function setup(delivery?: PasswordDelivery) {
     [resource('ms5-postgres-primary', 'database')],
     cap,
   );
-  return { cap, action: createPostgresRotatePasswordAction({ ...deps, delivery: delivery ? () => delivery : undefined }) };
+  return { cap, action: createPostgresRotatePasswordAction({ ...deps, delivery: delivery ? async () => delivery : undefined }) };
 }
 
 const input = { database: 'ms5-postgres-primary', role, secret: { cluster: 'c', namespace: 'ms5', name: 'db', key: 'password' } };
@@ -148,5 +150,86 @@ describe('plant:postgres:rotate-password (own PostgreSQL 15 with SCRAM auth)', (
     await expect(run(action, { database: 'ms5-postgres-primary', role }, { cap })).rejects.toThrow(/^secret: is missing, so nobody would know the new password/);
     const { action: noKube } = setup();
     await expect(run(noKube, input, { cap })).rejects.toThrow(/^secret: this portal has no Kubernetes access/);
+  });
+
+  describe('delivered to a Kubernetes Secret (Kubernetes double)', () => {
+    let k8s: KubernetesDouble;
+    const deployment = (name: string, image: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'ms5', labels: { app: name } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name, image, env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'ms5-db', key: 'password' } } }] }] },
+        },
+      },
+    });
+
+    beforeEach(async () => {
+      k8s = await startKubernetesDouble({ podReadyDelayMs: 20, progressDeadlineMs: 1500 });
+      k8s.seed(
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ms5-db', namespace: 'ms5' }, type: 'Opaque', data: { password: Buffer.from(oldPassword).toString('base64'), user: Buffer.from(role).toString('base64') } },
+        deployment('ms5-api', 'ms5-api:1'),
+      );
+      await k8s.waitFor('apps/v1', 'Deployment', 'ms5', 'ms5-api', d => d.status?.readyReplicas === 2);
+      // Start each case from the old password.
+      await pg.query(`ALTER ROLE ${role} PASSWORD '${scramSha256Verifier(oldPassword)}'`);
+    });
+    afterEach(() => k8s.stop());
+
+    function kubeSetup() {
+      const cap = capture();
+      const deps = makeDeps(
+        { plant: { postgres: { instances: [{ name: 'ms5-postgres-primary', host: '127.0.0.1', port: pg.port, user: 'postgres', password: pg.superPassword, database: 'postgres' }] } } },
+        [resource('ms5-postgres-primary', 'database')],
+        cap,
+      );
+      const kube = { kubeConfig: async () => ({ kubeConfig: k8s.kubeConfig(), cluster: 'ms5-prod-aks' }) };
+      const action = createPostgresRotatePasswordAction({
+        ...deps,
+        delivery: (secret, credentials) => KubernetesSecretDelivery.create(kube, secret, credentials, 3000),
+      });
+      return { cap, action };
+    }
+    const kubeInput = { database: 'ms5-postgres-primary', role, secret: { cluster: 'ms5-prod-aks', namespace: 'ms5', name: 'ms5-db', key: 'password', restart: ['ms5-api'] } };
+    const secretValue = () => Buffer.from(k8s.get('v1', 'Secret', 'ms5', 'ms5-db').data.password, 'base64').toString('utf8');
+
+    it('patches the Secret, restarts its consumers and waits for them; the Secret\'s password logs in', async () => {
+      const { cap, action } = kubeSetup();
+      const out = await run(action, kubeInput, { cap });
+      const stored = secretValue();
+      expect(stored).not.toBe(oldPassword);
+      expect(await login(stored)).toBe(true);
+      expect(await login(oldPassword)).toMatch(/password authentication failed/);
+      expect(out.delivered).toEqual(['Secret ms5/ms5-db key password', 'Deployment ms5/ms5-api restarted and ready']);
+      const d = k8s.get('apps/v1', 'Deployment', 'ms5', 'ms5-api');
+      expect(d.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBeDefined();
+      expect(d.status.updatedReplicas).toBe(2);
+      const everything = `${cap.text()}${JSON.stringify(out)}${await pg.log()}`;
+      expect(everything).not.toContain(stored);
+      expect(everything).not.toContain(Buffer.from(stored).toString('base64'));
+    });
+
+    it('when the consumers do not come back: Secret and verifier are put back, the old password works', async () => {
+      k8s.breakImage('ms5-api:1');
+      const { cap, action } = kubeSetup();
+      const err = await run(action, kubeInput, { cap }).catch(e => e as Error);
+      expect(String(err)).toMatch(/failed at "deliver the new password": restarting the consumers: .*Secret ms5\/ms5-db key password was put back to its previous value.*Restored: the previous password verifier/);
+      expect(secretValue()).toBe(oldPassword);
+      expect(await login(oldPassword)).toBe(true);
+    });
+
+    it('dry run and a missing Secret are checked before the password changes', async () => {
+      const { cap, action } = kubeSetup();
+      const before = await verifierOf();
+      const dry = await run(action, kubeInput, { cap, dryRun: true });
+      expect((dry.plan as string[])[3]).toBe('deliver: Secret ms5/ms5-db key password, then rollout restart Deployment/ms5-api and wait until ready');
+      await expect(run(action, { ...kubeInput, secret: { ...kubeInput.secret, name: 'nope' } }, { cap })).rejects.toThrow(/^secret.name: no Secret "nope" in ms5/);
+      await expect(run(action, { ...kubeInput, secret: { ...kubeInput.secret, restart: ['ghost'] } }, { cap })).rejects.toThrow(/^secret.restart: no Deployment "ghost" in ms5/);
+      expect(await verifierOf()).toBe(before);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
@@ -15,12 +16,22 @@ import { fingerprint, generatePassword, scramSha256Verifier } from './scram';
  */
 export interface PasswordDelivery {
   describe(): string;
+  /** Reads what it will write to (dry run, and before the password changes). */
+  check?(): Promise<void>;
   deliver(password: string, signal?: AbortSignal): Promise<string[]>;
 }
 
+export interface SecretInput {
+  cluster: string;
+  namespace: string;
+  name: string;
+  key: string;
+  restart?: string[];
+}
+
 export interface RotatePasswordOptions extends PlantOpsDeps {
-  /** Builds the delivery for the action's `secret` input; absent until the Kubernetes client is wired. */
-  delivery?: (input: JsonObject) => PasswordDelivery | undefined;
+  /** Builds the delivery for the action's `secret` input (a Kubernetes Secret in production). */
+  delivery?: (secret: SecretInput, credentials: BackstageCredentials) => Promise<PasswordDelivery>;
 }
 
 const ROLE = /^[a-z_][a-z0-9_$-]{0,62}$/i;
@@ -92,10 +103,10 @@ export function createPostgresRotatePasswordAction(options: RotatePasswordOption
       if (role === instance.user) {
         throw fieldError('role', `"${role}" is the role the portal itself connects as`, 'Rotate it outside the portal, then update plant.postgres.instances');
       }
-      const delivery = ctx.input.secret ? options.delivery?.(ctx.input.secret as JsonObject) : undefined;
-      if (ctx.input.secret && !delivery) {
+      if (ctx.input.secret && !options.delivery) {
         throw fieldError('secret', 'this portal has no Kubernetes access for password delivery configured', 'Configure the cluster, or set discardPassword: true to rotate without storing it');
       }
+      const delivery = ctx.input.secret ? await options.delivery!(ctx.input.secret, credentials) : undefined;
       if (!delivery && !ctx.input.discardPassword) {
         throw fieldError('secret', 'is missing, so nobody would know the new password', 'Name the Kubernetes Secret that holds it, or set discardPassword: true to lock the old password out');
       }
@@ -119,6 +130,7 @@ export function createPostgresRotatePasswordAction(options: RotatePasswordOption
               delivery ? `deliver: ${delivery.describe()}` : 'discard the new password (discardPassword)',
               'on any failure, put the old verifier back',
             ];
+            await delivery?.check?.();
             if (ctx.isDryRun) {
               for (const p of plan) logger.info(`[dry run] ${p}`);
               ctx.output('plan', plan);

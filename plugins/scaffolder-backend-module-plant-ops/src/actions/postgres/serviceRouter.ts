@@ -1,11 +1,7 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { KubeAccess } from '../../lib/kubeAccess';
 import type { WriterRouter } from './failoverCore';
-
-/** Reaches a cluster named by a catalog Resource (the module's KubeAccess has this shape). */
-export interface KubeConfigSource {
-  kubeConfig(clusterRef: string, opts: { field: string; credentials: BackstageCredentials }): Promise<{ kubeConfig: KubeConfig }>;
-}
 
 export interface ServiceTarget {
   cluster: string;
@@ -24,7 +20,7 @@ export class KubernetesServiceRouter implements WriterRouter {
   private seen?: Record<string, string>;
   constructor(private readonly api: CoreV1Api, private readonly target: ServiceTarget) {}
 
-  static async create(source: KubeConfigSource, target: ServiceTarget, credentials: BackstageCredentials) {
+  static async create(source: KubeAccess, target: ServiceTarget, credentials: BackstageCredentials) {
     const { kubeConfig } = await source.kubeConfig(target.cluster, { field: 'writers.cluster', credentials });
     return new KubernetesServiceRouter(kubeConfig.makeApiClient(CoreV1Api), target);
   }
