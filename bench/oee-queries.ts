@@ -1,18 +1,21 @@
 /*
- * OEE query latency over per-minute rollups. See README.md.
+ * OEE query latency over the minute, hourly and daily rollups. See README.md.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/oee-queries.ts \
- *     [--lines 50] [--lines-per-site 10] [--machines-per-line 20] [--days 30] \
- *     [--load-budget-s 60] [--load-connections 2] [--iterations 50] [--query-budget-s 8] [--no-what-if]
+ *     [--lines 50] [--lines-per-site 10] [--machines-per-line 20] [--days 30] [--minute-days 2] \
+ *     [--load-connections 2] [--iterations 50] [--query-budget-s 8]
  *
- * Loads day by day (INSERT ... SELECT generate_series) until all days are in
- * or the load budget is spent, and says how much it loaded.
+ * Loads per-minute rollups for the last `--minute-days` days (INSERT ...
+ * SELECT generate_series), builds the hourly and daily rollups from them as
+ * RollupWriter keeps them, and copies those hours back over the earlier days
+ * so the hourly and daily tables hold the whole window.
  */
 import { Pool } from 'pg';
 import { loadavg } from 'node:os';
 import {
   ensurePartition,
   migrate,
+  ROLLUP_TABLES,
 } from '../plugins/plant-backend/src/database/schema';
 import { OeeQueries } from '../plugins/plant-backend/src/oee/OeeQueries';
 import {
@@ -29,10 +32,9 @@ const LINES = a.num('lines', 50);
 const LINES_PER_SITE = a.num('lines-per-site', 10);
 const MPL = a.num('machines-per-line', 20);
 const DAYS = a.num('days', 30);
-const LOAD_BUDGET_MS = a.num('load-budget-s', 60) * 1000;
+const MINUTE_DAYS = Math.min(a.num('minute-days', 2), a.num('days', 30));
 const ITERATIONS = a.num('iterations', 50);
 const QUERY_BUDGET_MS = a.num('query-budget-s', 8) * 1000;
-const WHAT_IF = !a.bool('no-what-if');
 const LOAD_CONNECTIONS = a.num('load-connections', 2);
 const START = Date.parse(a.str('start', '2025-04-01T00:00:00Z')); // April: 30 days, one month partition
 const DAY = 86_400_000;
@@ -75,18 +77,13 @@ FROM (
   ) x, LATERAL (SELECT CASE WHEN r < 800 THEN 60 WHEN r >= 880 AND r < 900 THEN 30 ELSE 0 END::double precision AS ex) e
 ) y`;
 
-async function load(pool: Pool) {
+async function loadMinutes(pool: Pool) {
   const perDay: number[] = [];
   const t0 = performance.now();
-  let next = 0;
-  let days = 0;
-  // LOAD_CONNECTIONS sessions, one day per statement, until the budget would be passed.
+  let next = DAYS - MINUTE_DAYS;
   await Promise.all(
     Array.from({ length: LOAD_CONNECTIONS }, async () => {
-      let last = 0;
       while (next < DAYS) {
-        if (perDay.length > 0 && performance.now() - t0 + last > LOAD_BUDGET_MS)
-          return;
         const d = next++;
         const t = performance.now();
         await pool.query(LOAD_SQL, [
@@ -96,14 +93,52 @@ async function load(pool: Pool) {
           LINES_PER_SITE,
           MPL,
         ]);
-        last = performance.now() - t;
-        perDay.push(last);
-        days = Math.max(days, d + 1);
-        progress(`loaded day ${d + 1}: ${fmt.s(last)}`);
+        perDay.push(performance.now() - t);
+        progress(`loaded minutes of day ${d + 1}: ${fmt.s(performance.now() - t)}`);
       }
     }),
   );
-  return { days, ms: performance.now() - t0, perDay };
+  return { ms: performance.now() - t0, perDay };
+}
+
+const SUM_COLS = [
+  'executing_s', 'idle_s', 'fault_s', 'micro_stop_s', 'setup_s', 'planned_downtime_s', 'no_shift_s',
+  'produced', 'good', 'reject', 'ideal_s', 'ideal_good_s',
+];
+
+/**
+ * Hourly and daily rollups as RollupWriter keeps them: the loaded minutes
+ * summed per hour, those hours copied back day by day over the days without
+ * minutes (same values, earlier dates), and the days summed from the hours.
+ */
+async function buildCoarse(pool: Pool) {
+  const t0 = performance.now();
+  const sums = SUM_COLS.map(c => `sum(${c})`).join(', ');
+  const cols = `site, line, machine, bucket, ${SUM_COLS.join(', ')}`;
+  await pool.query(
+    `INSERT INTO plant_rollup_hour (${cols})
+     SELECT site, line, machine, date_trunc('hour', bucket, 'UTC'), ${sums} FROM plant_rollup_minute GROUP BY 1, 2, 3, 4`,
+  );
+  const first = DAYS - MINUTE_DAYS;
+  await Promise.all(
+    Array.from({ length: LOAD_CONNECTIONS }, async (_, w) => {
+      for (let d = first - 1 - w; d >= 0; d -= LOAD_CONNECTIONS) {
+        const back = first - d; // copy the first loaded day(s) back onto day d
+        const src = first + ((back - 1) % MINUTE_DAYS);
+        await pool.query(
+          `INSERT INTO plant_rollup_hour (${cols})
+           SELECT site, line, machine, bucket - $3 * interval '1 day', ${SUM_COLS.join(', ')}
+           FROM plant_rollup_hour WHERE bucket >= $1 AND bucket < $2`,
+          [new Date(START + src * DAY), new Date(START + (src + 1) * DAY), src - d],
+        );
+      }
+    }),
+  );
+  await pool.query(
+    `INSERT INTO plant_rollup_day (${cols})
+     SELECT site, line, machine, date_trunc('day', bucket, 'UTC'), ${sums} FROM plant_rollup_hour GROUP BY 1, 2, 3, 4`,
+  );
+  return performance.now() - t0;
 }
 
 async function timeQuery(fn: () => Promise<unknown[]>, warmUp: boolean) {
@@ -130,23 +165,29 @@ async function timeQuery(fn: () => Promise<unknown[]>, warmUp: boolean) {
 async function main() {
   const started = new Date();
   const machine = machineLine();
+  const load0 = loadavg();
   const db = await createBenchDatabase('oee', { max: LOAD_CONNECTIONS + 1 });
   try {
     const setup = await db.pool.connect();
     await migrate(setup);
-    for (let d = 0; d < DAYS; d += 28)
-      await ensurePartition(setup, START + d * DAY);
-    await ensurePartition(setup, START + (DAYS - 1) * DAY);
+    await setup.query('BEGIN'); // ensurePartition locks the parent table for the transaction
+    for (const { table: t } of ROLLUP_TABLES) {
+      for (let d = 0; d < DAYS; d += 28) await ensurePartition(setup, START + d * DAY, t);
+      await ensurePartition(setup, START + (DAYS - 1) * DAY, t);
+    }
+    await setup.query('COMMIT');
     const settings = await setup.query(
       `SELECT name, setting, unit FROM pg_settings WHERE name IN
        ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit', 'synchronous_commit')`,
     );
-
     setup.release();
-    const loaded = await load(db.pool);
-    const rows = loaded.days * 1440 * MACHINES;
-    const end = START + loaded.days * DAY;
-    const now = end; // the window ends now: current states are open intervals from just before
+    const loaded = await loadMinutes(db.pool);
+    const coarseMs = await buildCoarse(db.pool);
+    progress(`hourly and daily rollups: ${fmt.s(coarseMs)}`);
+    const end = START + DAYS * DAY;
+    // "Now" is 23 minutes before the end of the last day: windows that end
+    // now have ragged ends, read from hours and minutes.
+    const now = end - 23 * 60_000;
     const client = await db.pool.connect();
     // Current machine states, open for a few minutes (what the live plant looks like).
     await client.query(
@@ -158,274 +199,97 @@ async function main() {
       [new Date(now), LINES_PER_SITE, LINES, MPL],
     );
     let t = performance.now();
-    await client.query('ANALYZE plant_rollup_minute');
+    for (const { table: tb } of ROLLUP_TABLES) await client.query(`ANALYZE ${tb}`);
     await client.query('ANALYZE plant_machine');
     const analyzeMs = performance.now() - t;
     progress(`ANALYZE ${fmt.s(analyzeMs)}`);
-    const size = await client.query(
-      `SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) AS total
-       FROM pg_inherits WHERE inhparent = 'plant_rollup_minute'::regclass`,
-    );
+    const counts: Record<string, string> = {};
+    for (const { table: tb } of ROLLUP_TABLES) {
+      const r = await client.query(
+        `SELECT count(*)::bigint AS n, (SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid)))
+           FROM pg_inherits WHERE inhparent = '${tb}'::regclass) AS size FROM ${tb}`,
+      );
+      counts[tb] = `${fmt.int(Number(r.rows[0].n))} rows (${r.rows[0].size})`;
+    }
 
-    const q = new OeeQueries(db.pool, {
-      microStopSeconds: 120,
-      now: () => now,
-    });
-    const lastDay = { from: new Date(end - DAY), to: new Date(end) };
-    const month = { from: new Date(START), to: new Date(end) };
+    const q = new OeeQueries(db.pool, { microStopSeconds: 120, now: () => now });
+    const lastDay = { from: new Date(now - DAY), to: new Date(now) };
+    const month = { from: new Date(START), to: new Date(now) };
     const scopes = [
       {
-        name: 'one line, one day',
-        rows: 1440 * MPL,
-        oee: () =>
-          q.oee({
-            ...lastDay,
-            site: site(0),
-            line: line(0),
-            groupBy: 'machine',
-          }),
+        name: 'one line, the last 24 h (to now)',
+        oee: () => q.oee({ ...lastDay, site: site(0), line: line(0), groupBy: 'machine' }),
         oeeBy: 'machine',
-        trend: () =>
-          q.trend({
-            ...lastDay,
-            site: site(0),
-            line: line(0),
-            resolution: 'hour',
-          }),
+        trend: () => q.trend({ ...lastDay, site: site(0), line: line(0), resolution: 'hour' }),
         trendBy: 'hour',
       },
       {
-        name: `one site (${LINES_PER_SITE} lines), ${loaded.days} days`,
-        rows: loaded.days * 1440 * LINES_PER_SITE * MPL,
+        name: `one site (${LINES_PER_SITE} lines), ${DAYS} days (to now)`,
         oee: () => q.oee({ ...month, site: site(0), groupBy: 'line' }),
         oeeBy: 'line',
         trend: () => q.trend({ ...month, site: site(0), resolution: 'day' }),
         trendBy: 'day',
       },
       {
-        name: `whole plant, ${loaded.days} days`,
-        rows,
+        name: `whole plant, ${DAYS} days (to now)`,
         oee: () => q.oee({ ...month, groupBy: 'site' }),
         oeeBy: 'site',
         trend: () => q.trend({ ...month, resolution: 'day' }),
         trendBy: 'day',
       },
+      {
+        name: 'whole plant, current shift-sized window (8 h to now)',
+        oee: () => q.oee({ from: new Date(now - 8 * 3600_000), to: new Date(now), groupBy: 'line' }),
+        oeeBy: 'line',
+        trend: () => q.trend({ from: new Date(now - 8 * 3600_000), to: new Date(now), resolution: 'hour' }),
+        trendBy: 'hour',
+      },
     ];
     const results: (string | number)[][] = [];
-    const fullRows = DAYS * 1440 * MACHINES;
     for (const s of scopes) {
       for (const kind of ['oee', 'trend'] as const) {
-        // One warm-up per scope: trend reads the same rows oee just read.
-        const r = await timeQuery(s[kind], kind === 'oee');
+        const r = await timeQuery(s[kind], true);
         progress(`${s.name} ${kind}: ${r.n} runs, p50 ${fmt.f1(r.p50)} ms`);
-        const groups = r.groups;
-        const scale = s.rows === 1440 * MPL ? 1 : fullRows / rows; // month scopes grow with the days loaded
         results.push([
           s.name,
-          `${kind}(${
-            kind === 'oee' ? `groupBy ${s.oeeBy}` : `resolution ${s.trendBy}`
-          })`,
-          fmt.int(s.rows),
-          groups,
+          `${kind}(${kind === 'oee' ? `groupBy ${s.oeeBy}` : `resolution ${s.trendBy}`})`,
+          r.groups,
           r.n,
           fmt.f1(r.p50),
           fmt.f1(r.p95),
           fmt.f1(r.max),
-          scale === 1 ? fmt.f1(r.p95) : `~${fmt.int(r.p95 * scale)}`,
           r.p95 < 50 ? 'yes' : 'no',
         ]);
       }
-    }
-
-    // Plans: the biggest query (EXPLAIN only: it is slow), and the smallest with
-    // buffers, to see how many pages one line's day touches.
-    const SUMS = `sum(executing_s), sum(idle_s), sum(fault_s), sum(micro_stop_s), sum(setup_s), sum(planned_downtime_s),
-        sum(no_shift_s), sum(produced), sum(good), sum(reject), sum(ideal_s), sum(ideal_good_s)`;
-    const plantPlan = await client.query(
-      `EXPLAIN SELECT site AS k0, array_agg(DISTINCT site || '/' || line || '/' || machine) AS machines, ${SUMS}
-       FROM plant_rollup_minute WHERE bucket >= $1 AND bucket < $2 GROUP BY k0`,
-      [month.from, month.to],
-    );
-    const linePlan = await client.query(
-      `EXPLAIN (ANALYZE, BUFFERS) SELECT site AS k0, line AS k1, machine AS k2,
-         array_agg(DISTINCT site || '/' || line || '/' || machine) AS machines, ${SUMS}
-       FROM plant_rollup_minute WHERE bucket >= $1 AND bucket < $2 AND site = $3 AND line = $4 GROUP BY k0, k1, k2`,
-      [lastDay.from, lastDay.to, site(0), line(0)],
-    );
-
-    const whatIf: (string | number)[][] = [];
-    if (WHAT_IF) {
-      const once = async (
-        label: string,
-        fn: () => Promise<unknown>,
-        runs: number,
-      ) => {
-        const times: number[] = [];
-        for (let i = 0; i < runs; i++) {
-          const t1 = performance.now();
-          await fn();
-          times.push(performance.now() - t1);
-        }
-        times.sort((x, y) => x - y);
-        whatIf.push([label, runs, fmt.f1(percentile(times, 50))]);
-        progress(`what-if ${label}: ${fmt.f1(percentile(times, 50))} ms`);
-      };
-      await once(
-        'whole plant: same sums, no array_agg(DISTINCT) machine list (hash aggregate, parallel scan)',
-        () =>
-          client.query(
-            `SELECT site, ${SUMS} FROM plant_rollup_minute WHERE bucket >= $1 AND bucket < $2 GROUP BY site`,
-            [month.from, month.to],
-          ),
-        1,
-      );
-      const rollupTable = async (
-        name: string,
-        unit: string,
-        source: string,
-      ) => {
-        const t1 = performance.now();
-        await client.query(
-          `CREATE TABLE ${name} AS SELECT site, line, machine, date_trunc('${unit}', bucket) AS bucket,
-             sum(executing_s) AS executing_s, sum(idle_s) AS idle_s, sum(fault_s) AS fault_s, sum(micro_stop_s) AS micro_stop_s,
-             sum(setup_s) AS setup_s, sum(planned_downtime_s) AS planned_downtime_s, sum(no_shift_s) AS no_shift_s,
-             sum(produced) AS produced, sum(good) AS good, sum(reject) AS reject, sum(ideal_s) AS ideal_s, sum(ideal_good_s) AS ideal_good_s
-           FROM ${source} GROUP BY 1, 2, 3, 4`,
-        );
-        await client.query(
-          `ALTER TABLE ${name} ADD PRIMARY KEY (site, line, machine, bucket)`,
-        );
-        await client.query(`ANALYZE ${name}`);
-        return performance.now() - t1;
-      };
-      const hourMs = await rollupTable(
-        'bench_rollup_hour',
-        'hour',
-        'plant_rollup_minute',
-      );
-      await once(
-        `one line, one day by machine, same SQL on a per-machine hourly rollup table (${fmt.int(
-          MACHINES * loaded.days * 24,
-        )} rows, built in ${fmt.s(hourMs)})`,
-        () =>
-          client.query(
-            `SELECT site, line, machine, array_agg(DISTINCT site || '/' || line || '/' || machine) AS machines, ${SUMS}
-           FROM bench_rollup_hour WHERE bucket >= $1 AND bucket < $2 AND site = $3 AND line = $4 GROUP BY site, line, machine`,
-            [lastDay.from, lastDay.to, site(0), line(0)],
-          ),
-        20,
-      );
-      const buildMs = await rollupTable(
-        'bench_rollup_day',
-        'day',
-        'bench_rollup_hour',
-      );
-      await once(
-        `whole plant, same SQL (with the machine list) on a per-machine daily rollup table (${fmt.int(
-          MACHINES * loaded.days,
-        )} rows, built from the hourly one in ${fmt.s(buildMs)})`,
-        () =>
-          client.query(
-            `SELECT site, array_agg(DISTINCT site || '/' || line || '/' || machine) AS machines, ${SUMS}
-           FROM bench_rollup_day WHERE bucket >= $1 AND bucket < $2 GROUP BY site`,
-            [month.from, month.to],
-          ),
-        5,
-      );
-      await once(
-        'one site by line, same SQL on the daily rollup table',
-        () =>
-          client.query(
-            `SELECT site, line, array_agg(DISTINCT site || '/' || line || '/' || machine) AS machines, ${SUMS}
-           FROM bench_rollup_day WHERE bucket >= $1 AND bucket < $2 AND site = $3 GROUP BY site, line`,
-            [month.from, month.to, site(0)],
-          ),
-        5,
-      );
     }
     client.release();
 
     const out: string[] = [];
     out.push(`## bench/oee-queries.ts: ${started.toISOString()}`);
     out.push('');
-    out.push(`Machine: ${machine}. Other processes may have been running.`);
     out.push(
-      `PostgreSQL settings: ${settings.rows
-        .map(r => `${r.name}=${r.setting}${r.unit ?? ''}`)
-        .join(', ')}.`,
+      `Machine: ${machine}. Load average at start ${load0.map(l => l.toFixed(1)).join(' ')}. ` +
+        'Other processes may have been running.',
+    );
+    out.push(
+      `PostgreSQL settings: ${settings.rows.map(r => `${r.name}=${r.setting}${r.unit ?? ''}`).join(', ')}.`,
     );
     out.push('');
     out.push(
-      `Plant: ${LINES} lines (${
-        LINES / LINES_PER_SITE
-      } sites of ${LINES_PER_SITE}) x ${MPL} machines = ${MACHINES} machines. ` +
-        `Target size ${DAYS} days = ${fmt.int(fullRows)} rows. ` +
-        `Loaded ${loaded.days} of ${DAYS} days = ${fmt.int(
-          rows,
-        )} rows in ${fmt.s(loaded.ms)} ` +
-        `(${fmt.int((rows / loaded.ms) * 1000)} rows/s; per day ${loaded.perDay
-          .map(ms => fmt.s(ms))
-          .join(', ')}), ` +
-        `${
-          loaded.days < DAYS
-            ? `stopped by the ${fmt.s(
-                LOAD_BUDGET_MS,
-              )} load budget: the full size would take ~${fmt.s(
-                (fullRows / rows) * loaded.ms,
-              )}; `
-            : ''
-        }` +
-        `table + indexes ${size.rows[0].total}; ANALYZE ${fmt.s(analyzeMs)}.`,
+      `Plant: ${LINES} lines (${LINES / LINES_PER_SITE} sites of ${LINES_PER_SITE}) x ${MPL} machines = ${MACHINES} machines, ${DAYS} days. ` +
+        `Minutes loaded for the last ${MINUTE_DAYS} days in ${fmt.s(loaded.ms)} ` +
+        `(per day ${loaded.perDay.map(ms => fmt.s(ms)).join(', ')}); hourly and daily rollups built in ${fmt.s(coarseMs)}; ` +
+        `ANALYZE ${fmt.s(analyzeMs)}. ` +
+        Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('; ') + '.',
     );
+    out.push('');
+    out.push(table(['scope', 'call', 'groups', 'runs', 'p50 ms', 'p95 ms', 'max ms', 'p95 < 50 ms'], results));
     out.push('');
     out.push(
-      table(
-        [
-          'scope',
-          'call',
-          'rollup rows read',
-          'groups',
-          'runs',
-          'p50 ms',
-          'p95 ms',
-          'max ms',
-          `p95 ms at ${DAYS} days (linear)`,
-          'p95 < 50 ms',
-        ],
-        results,
-      ),
+      `Runs: one warm-up call, then up to ${ITERATIONS} runs per call, stopped early once a call's runs pass ${fmt.s(QUERY_BUDGET_MS)}.`,
     );
     out.push('');
-    out.push(
-      `Runs: one warm-up call per scope (oee; trend reads the same rows right after), then up to ${ITERATIONS} ` +
-        `runs per call, stopped early once a call's runs pass ${fmt.s(
-          QUERY_BUDGET_MS,
-        )}.`,
-    );
-    out.push('');
-    out.push('Plan of the whole-plant SQL (EXPLAIN):');
-    out.push('');
-    out.push('```');
-    for (const r of plantPlan.rows) out.push(String(r['QUERY PLAN']));
-    out.push('```');
-    out.push('');
-    out.push('Plan of the one-line, one-day SQL (EXPLAIN ANALYZE, BUFFERS):');
-    out.push('');
-    out.push('```');
-    for (const r of linePlan.rows) out.push(String(r['QUERY PLAN']));
-    out.push('```');
-    if (whatIf.length) {
-      out.push('');
-      out.push('What-if (same data; median of the runs):');
-      out.push('');
-      out.push(table(['query', 'runs', 'p50 ms'], whatIf));
-    }
-    out.push('');
-    out.push(
-      `Load average at the end: ${loadavg()
-        .map(l => l.toFixed(1))
-        .join(' ')}.`,
-    );
+    out.push(`Load average at the end: ${loadavg().map(l => l.toFixed(1)).join(' ')}.`);
     console.log(out.join('\n'));
   } finally {
     await db.drop();

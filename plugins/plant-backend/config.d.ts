@@ -12,6 +12,15 @@ export interface Config {
         /** Folder for the embedded store's data; in memory when unset. */
         embeddedDataDir?: string;
       };
+      /** How long rollups are kept; whole month partitions are dropped hourly on the scheduler. */
+      retention?: {
+        /** Days of per-minute rollups. Default 90. */
+        minuteDays?: number;
+        /** Days of hourly rollups. Default 730. */
+        hourDays?: number;
+        /** Days of daily rollups. Default: kept. */
+        dayDays?: number;
+      };
       /** A stop (fault or idle) shorter than this many seconds is a micro-stop (performance loss). Default 120. */
       microStopSeconds?: number;
       /** Kafka source. Without it, no Kafka consumer runs. */

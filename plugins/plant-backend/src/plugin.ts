@@ -8,6 +8,7 @@ import {
 } from '@plantops/backstage-plugin-plant-common';
 import { plantFromEntities } from './ingest/demoPlant';
 import { openTelemetryDatabase } from './database/TelemetryDatabase';
+import { scheduleMaintenance } from './database/maintenance';
 import { RollupWriter, BatchResult } from './ingest/RollupWriter';
 import { KafkaIngestor } from './ingest/KafkaIngestor';
 import { EmbeddedPlant } from './ingest/EmbeddedPlant';
@@ -51,9 +52,15 @@ export const plantPlugin = createBackendPlugin({
       async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth, database, httpAuth, permissions, auditor, urlReader, scheduler, permissionsRegistry, notifications }) {
         const microStopSeconds = config.getOptionalNumber('plant.telemetry.microStopSeconds') ?? 120;
         const db = await openTelemetryDatabase(config, logger);
+        // Partitions ahead and retention, hourly on the scheduler.
+        await scheduleMaintenance({ pool: db.pool, config, scheduler, logger });
         const writer = new RollupWriter(db.pool, raw => parseTelemetryEvent(raw), { microStopSeconds });
         const queries = new OeeQueries(db.pool, { microStopSeconds });
-        const metrics = createMetrics(queries, () => currentShiftWindow(Date.now()));
+        const kafkaSource = kafkaConfigFrom(config);
+        const metrics = createMetrics(queries, () => currentShiftWindow(Date.now()), {
+          pool: db.pool, kafka: kafkaSource, logger,
+        });
+        lifecycle.addShutdownHook(() => metrics.close());
         const live = new LivePublisher(signals);
         const onBatch = (source: string) => (_partition: number, r: BatchResult) => {
           metrics.recordBatch(source, r);

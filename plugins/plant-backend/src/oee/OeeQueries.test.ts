@@ -1,7 +1,7 @@
 import { parseTelemetryEvent } from '@plantops/backstage-plugin-plant-common';
 import { createTestDatabase } from '../testing/testPg';
 import { RollupWriter } from '../ingest/RollupWriter';
-import { OeeQueries } from './OeeQueries';
+import { OeeQueries, rollupSegments } from './OeeQueries';
 
 const T0 = Date.parse('2026-11-25T06:00:00Z'); // start of the early shift
 const at = (min: number) => new Date(T0 + min * 60_000).toISOString();
@@ -69,6 +69,21 @@ describe('OeeQueries', () => {
     expect(days.map(d => d.key.day)).toEqual(['2026-11-25']);
   });
 
+  it('gives the same sums from hourly and daily rollups as from the minutes, for a ragged window', async () => {
+    const from = new Date(T0 - 36 * 3600_000 + 90_000);
+    const to = new Date(T0 + 26 * 3600_000 + 17 * 60_000);
+    const [g] = await queries.oee({ from, to, groupBy: 'line', site: 'plant-a' });
+    const r = await db.pool.query(
+      `SELECT sum(executing_s)::float AS executing, sum(fault_s)::float AS fault, sum(produced)::int AS produced
+       FROM plant_rollup_minute WHERE bucket >= $1 AND bucket < $2 AND site = 'plant-a'`,
+      [from, to],
+    );
+    expect(g.elements.time.executingTime).toBeCloseTo(r.rows[0].executing, 6);
+    expect(g.elements.time.faultTime).toBeCloseTo(r.rows[0].fault, 6);
+    expect(g.elements.production.produced).toBe(r.rows[0].produced);
+    expect(g.machines).toBe(2);
+  });
+
   it('filters by line and returns nothing for an unknown one', async () => {
     expect(await queries.oee({ ...window, groupBy: 'line', line: 'line-9' })).toEqual([]);
   });
@@ -91,6 +106,27 @@ describe('OeeQueries', () => {
     const [g] = await live.oee({ ...window, groupBy: 'site', site: 'plant-b' });
     expect(g.elements.time.executingTime).toBe(1800);
     expect(g.result.availability).toBe(1);
+  });
+});
+
+describe('rollupSegments', () => {
+  const H = 3_600_000;
+  const D = 24 * H;
+  it('reads whole days from the daily table, whole hours from the hourly one and the ends from minutes', () => {
+    const from = 2 * D + 5 * H + 30 * 60_000; // day 2, 05:30
+    const to = 5 * D + 2 * H + 15 * 60_000; // day 5, 02:15
+    expect(rollupSegments(from, to, D)).toEqual([
+      { table: 'plant_rollup_day', ranges: [[3 * D, 5 * D]] },
+      { table: 'plant_rollup_hour', ranges: [[2 * D + 6 * H, 3 * D], [5 * D, 5 * D + 2 * H]] },
+      { table: 'plant_rollup_minute', ranges: [[from, 2 * D + 6 * H], [5 * D + 2 * H, to]] },
+    ]);
+  });
+  it('never uses buckets coarser than the grouping allows', () => {
+    expect(rollupSegments(0, 2 * D, H).map(s => s.table)).toEqual(['plant_rollup_hour']);
+    expect(rollupSegments(0, 2 * D, 60_000)).toEqual([{ table: 'plant_rollup_minute', ranges: [[0, 2 * D]] }]);
+    expect(rollupSegments(10 * 60_000, 50 * 60_000, D)).toEqual([
+      { table: 'plant_rollup_minute', ranges: [[10 * 60_000, 50 * 60_000]] },
+    ]);
   });
 });
 

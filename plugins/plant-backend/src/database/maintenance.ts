@@ -1,0 +1,88 @@
+import type { Pool } from 'pg';
+import type { Config } from '@backstage/config';
+import { createPartitionsAhead, dropPartitionsBefore, RollupTable } from './schema';
+
+/** Days each rollup resolution is kept; undefined keeps it for ever. */
+export type Retention = Partial<Record<RollupTable, number>>;
+
+const DEFAULT_RETENTION: Retention = { plant_rollup_minute: 90, plant_rollup_hour: 730 };
+const KEYS: Record<string, RollupTable> = {
+  minuteDays: 'plant_rollup_minute',
+  hourDays: 'plant_rollup_hour',
+  dayDays: 'plant_rollup_day',
+};
+
+/** `plant.telemetry.retention`: minuteDays (default 90), hourDays (default 730), dayDays (default: keep). */
+export function retentionFrom(config: Config | undefined): Retention {
+  const c = config?.getOptionalConfig('plant.telemetry.retention');
+  const out: Retention = { ...DEFAULT_RETENTION };
+  for (const [key, table] of Object.entries(KEYS)) {
+    const days = c?.getOptionalNumber(key);
+    if (days === undefined) continue;
+    if (!Number.isInteger(days) || days < 1) {
+      throw new Error(
+        `plant.telemetry.retention.${key} must be a whole number of days >= 1, got ${days}; ` +
+          'fix it in app-config or leave it out for the default',
+      );
+    }
+    out[table] = days;
+  }
+  return out;
+}
+
+/**
+ * The periodic sweep of the telemetry store (run by the Backstage scheduler,
+ * so one replica at a time): makes this and next month's partitions, and
+ * drops whole month partitions that ended before the retention window.
+ */
+export async function runMaintenance(pool: Pool, retention: Retention, now = Date.now()) {
+  const client = await pool.connect();
+  try {
+    await createPartitionsAhead(client, now);
+    const dropped: string[] = [];
+    for (const [table, days] of Object.entries(retention) as [RollupTable, number | undefined][]) {
+      if (days === undefined) continue;
+      dropped.push(...(await dropPartitionsBefore(client, table, now - days * 86_400_000)));
+    }
+    return { dropped };
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Whether the server offers TimescaleDB. The store always runs on native
+ * partitioning (what the tests run on plain PostgreSQL 15); with the
+ * extension present this is reported, not used yet.
+ */
+export async function timescaleAvailable(pool: Pool): Promise<boolean> {
+  const r = await pool.query(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'`);
+  return r.rows[0].n > 0;
+}
+
+/**
+ * Runs {@link runMaintenance} hourly on the Backstage scheduler (one replica
+ * at a time) and says once at start whether TimescaleDB is on offer.
+ */
+export async function scheduleMaintenance(options: {
+  pool: Pool;
+  config: Config;
+  scheduler: import('@backstage/backend-plugin-api').SchedulerService;
+  logger: import('@backstage/backend-plugin-api').LoggerService;
+}) {
+  const { pool, config, scheduler, logger } = options;
+  const retention = retentionFrom(config);
+  if (await timescaleAvailable(pool).catch(() => false)) {
+    logger.info('TimescaleDB is available on the telemetry server; the store uses native partitioning (not hypertables yet)');
+  }
+  await scheduler.scheduleTask({
+    id: 'plant-telemetry-maintenance',
+    frequency: { hours: 1 },
+    timeout: { minutes: 15 },
+    initialDelay: { seconds: 30 },
+    fn: async () => {
+      const { dropped } = await runMaintenance(pool, retention);
+      if (dropped.length > 0) logger.info(`Telemetry retention dropped partitions ${dropped.join(', ')}`);
+    },
+  });
+}
