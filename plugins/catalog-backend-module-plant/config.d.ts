@@ -44,5 +44,14 @@ export interface Config {
       /** Default every 10 minutes, first run after 1 minute (so catalog files are in first). */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /**
+     * ArgoCD status on Components: the apps of every plant.argocd.instances
+     * entry are polled and their sync/health written on the Components they
+     * belong to (argocd/app-name). On when instances are configured.
+     */
+    argocdStatus?: {
+      /** Default every 2 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
   };
 }

@@ -21,6 +21,11 @@ import {
 import { KubernetesEnrichmentProcessor } from './kubernetes/KubernetesEnrichmentProcessor';
 import { WorkloadIndex } from './kubernetes/WorkloadIndex';
 import { WorkloadStore } from './kubernetes/WorkloadStore';
+import { CachedIndex } from './CachedIndex';
+import { ArgoAppStore } from './argocd/ArgoAppStore';
+import { ArgoCdStatusProcessor } from './argocd/ArgoCdStatusProcessor';
+import { ArgoCdStatusProvider } from './argocd/ArgoCdStatusProvider';
+import { readArgoInstances } from './argocd/listApplications';
 
 /**
  * Adds the Plantops kinds Site and ProductionLine to the catalog, and the
@@ -89,6 +94,27 @@ export const catalogModulePlantEntities = createBackendModule({
                 discovery.has('schedule')
                   ? readSchedulerServiceTaskScheduleDefinitionFromConfig(discovery.getConfig('schedule'))
                   : { frequency: { minutes: 10 }, timeout: { minutes: 5 }, initialDelay: { minutes: 1 } },
+              ),
+            }),
+          );
+        }
+
+        const argoInstances = readArgoInstances(config);
+        if (argoInstances.length) {
+          const apps = new ArgoAppStore(db);
+          const index = new CachedIndex(() => apps.byName());
+          const statusConfig = config.getOptionalConfig('plant.argocdStatus.schedule');
+          catalog.addProcessor(new ArgoCdStatusProcessor(index));
+          catalog.addEntityProvider(
+            new ArgoCdStatusProvider({
+              instances: argoInstances,
+              store: apps,
+              index,
+              logger,
+              schedule: scheduler.createScheduledTaskRunner(
+                statusConfig
+                  ? readSchedulerServiceTaskScheduleDefinitionFromConfig(statusConfig)
+                  : { frequency: { minutes: 2 }, timeout: { minutes: 1 } },
               ),
             }),
           );
