@@ -11,6 +11,12 @@ import {
 import { runbooksApiFactory } from './api/runbooksApiFactory';
 import { runbooksRouteRef } from './components/RunbooksPage/routes';
 import { plantApiFactory } from './apiFactory';
+import { healthApiFactory } from './api/healthApiFactory';
+import { nowRouteRef } from './components/NowPage/routes';
+import { approvalsApiFactory } from './api/approvalsApiFactory';
+import { approvalsRouteRef } from './components/ApprovalsPage/routes';
+import { ApprovalsIcon } from './components/ApprovalsPage/ApprovalsIcon';
+import { NowIcon } from './components/NowPage/NowIcon';
 import { isPlantEntity } from './lib/scope';
 import { PlantIcon } from './PlantIcon';
 import { rootRouteRef } from './routes';
@@ -100,6 +106,71 @@ export const plantRunbooksEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** `api:plant/health`: live health and alerts of the plant backend. */
+export const plantHealthApi = ApiBlueprint.make({
+  name: 'health',
+  params: defineParams => defineParams(healthApiFactory),
+});
+
+/** `page:plant/now`: everything not ok and everything firing, with its own "Now" nav item. */
+export const plantNowPage = PageBlueprint.make({
+  name: 'now',
+  params: {
+    path: '/plant/now',
+    title: 'Now',
+    icon: <NowIcon />,
+    routeRef: nowRouteRef,
+    loader: () =>
+      import('./components/NowPage').then(m => (
+        <Content>
+          <m.NowContent />
+        </Content>
+      )),
+  },
+});
+
+/** `entity-card:plant/health`: live health on every entity page that can have one. */
+export const plantHealthEntityCard = EntityCardBlueprint.make({
+  name: 'health',
+  params: {
+    filter: entity =>
+      ['component', 'resource', 'system', 'site', 'productionline', 'api'].includes(
+        entity.kind.toLocaleLowerCase('en-US'),
+      ),
+    loader: () => import('./components/HealthCard').then(m => <m.HealthCard />),
+  },
+});
+
+/** `entity-card:plant/alerts`: what fires on the entity, with silence and runbook. */
+export const plantAlertsEntityCard = EntityCardBlueprint.make({
+  name: 'alerts',
+  params: {
+    filter: entity =>
+      ['component', 'resource', 'system', 'site', 'productionline', 'api'].includes(
+        entity.kind.toLocaleLowerCase('en-US'),
+      ),
+    loader: () => import('./components/AlertsCard').then(m => <m.AlertsCard />),
+  },
+});
+
+/** `api:plant/approvals`: four-eyes approval requests of the plant backend. */
+export const plantApprovalsApi = ApiBlueprint.make({
+  name: 'approvals',
+  params: defineParams => defineParams(approvalsApiFactory),
+});
+
+/** `page:plant/approvals`: requests waiting for a second person, at /plant/approvals(/:id). */
+export const plantApprovalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/plant/approvals',
+    title: 'Approvals',
+    icon: <ApprovalsIcon />,
+    routeRef: approvalsRouteRef,
+    loader: () => import('./components/ApprovalsPage').then(m => <m.ApprovalsRoutes />),
+  },
+});
+
 export const plantPlugin = createFrontendPlugin({
   pluginId: 'plant',
   title: 'Plant',
@@ -113,10 +184,18 @@ export const plantPlugin = createFrontendPlugin({
     plantRunbooksApi,
     plantRunbooksPage,
     plantRunbooksEntityContent,
+    plantHealthApi,
+    plantNowPage,
+    plantHealthEntityCard,
+    plantAlertsEntityCard,
+    plantApprovalsApi,
+    plantApprovalsPage,
   ],
   routes: {
     root: rootRouteRef,
     sites: sitesRouteRef,
     runbooks: runbooksRouteRef,
+    now: nowRouteRef,
+    approvals: approvalsRouteRef,
   },
 });

@@ -47,7 +47,7 @@ describe('alerts: real Prometheus with the guide rules firing into a real Alertm
 
   beforeAll(async () => {
     // The target the test controls: /metrics answers, or 503 (Prometheus then records up == 0).
-    target = http.createServer((req, res) => {
+    target = http.createServer((_req, res) => {
       if (!targetUp) {
         res.statusCode = 503;
         res.end('down');

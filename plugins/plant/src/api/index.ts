@@ -10,3 +10,9 @@ export type {
   IncidentEventRequest,
 } from './RunbooksApi';
 export { RunbooksApiClient } from './RunbooksApiClient';
+export { healthApiRef } from './HealthApi';
+export type { HealthApi, AlertsResponse, NowResponse, EntitySummary } from './HealthApi';
+export { HealthApiClient } from './HealthApiClient';
+export { approvalsApiRef } from './ApprovalsApi';
+export type { Approval, ApprovalsApi, ApprovalStatus } from './ApprovalsApi';
+export { ApprovalsApiClient } from './ApprovalsApiClient';

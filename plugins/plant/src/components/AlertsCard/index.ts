@@ -1,0 +1,2 @@
+export { AlertsCard } from './AlertsCard';
+export { AlertsTable } from './AlertsTable';

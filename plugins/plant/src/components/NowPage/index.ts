@@ -1,0 +1,2 @@
+export { NowContent } from './NowContent';
+export { nowRouteRef } from './routes';

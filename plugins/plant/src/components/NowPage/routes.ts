@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** The Now page, new frontend system. */
+export const nowRouteRef = createRouteRef();
