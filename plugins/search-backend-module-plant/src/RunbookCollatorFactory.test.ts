@@ -8,7 +8,6 @@ import { LunrSearchEngine } from '@backstage/plugin-search-backend-node';
 // The plant backend's own runbook service and router, over this repository's runbooks/.
 import { RunbookService, createRunbooksRouter } from '@plantops/backstage-plugin-plant-backend/src/runbooks';
 import {
-  AGREED_TEMPLATE_NAMES,
   REPO_ROOT,
   repoCatalogEntities,
 } from '@plantops/backstage-plugin-plant-backend/src/runbooks/testing/repoCatalog';
@@ -24,10 +23,7 @@ describe('runbook search', () => {
       locations: [{ type: 'dir', target: path.join(REPO_ROOT, 'runbooks') }],
       alertRuleFiles: [path.join(REPO_ROOT, 'scripts/prometheus/rules.yml')],
       urlReader: { readUrl: jest.fn(), readTree: jest.fn(), search: jest.fn() },
-      loadEntities: async () => [
-        ...repoCatalogEntities(),
-        ...AGREED_TEMPLATE_NAMES.map(name => ({ apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name, namespace: 'default' } })),
-      ],
+      loadEntities: async () => repoCatalogEntities(),
       logger: mockServices.logger.mock(),
     });
     const app = express().use('/api/plant', createRunbooksRouter({ runbooks, getEntity: async () => undefined }));

@@ -33,7 +33,7 @@ export async function addOnCallRoutes(deps: OnCallDeps) {
     loadEntities: async () =>
       (
         await catalog.getEntities(
-          { fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.type'] },
+          { fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.type', 'spec.parameters'] },
           { credentials: await auth.getOwnServiceCredentials() },
         )
       ).items,

@@ -6,13 +6,10 @@ import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { RunbookService } from './RunbookService';
 import { createRunbooksRouter } from './router';
-import { AGREED_TEMPLATE_NAMES, REPO_ROOT, repoCatalogEntities } from './testing/repoCatalog';
+import { REPO_ROOT, repoCatalogEntities } from './testing/repoCatalog';
 
 describe('runbooks router', () => {
-  const entities: Entity[] = [
-    ...repoCatalogEntities(),
-    ...AGREED_TEMPLATE_NAMES.map(name => ({ apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name, namespace: 'default' } })),
-  ];
+  const entities: Entity[] = repoCatalogEntities();
   const logger = mockServices.logger.mock();
   const runbooks = new RunbookService({
     locations: [{ type: 'dir', target: path.join(REPO_ROOT, 'runbooks') }],

@@ -177,6 +177,18 @@ describe('checkRunbookReferences and validateRunbooks', () => {
     ]);
   });
 
+  it('names a parameter the template does not declare', () => {
+    const template: Entity = {
+      ...entity('Template', 'rollback'),
+      spec: { parameters: [{ properties: { entity: {}, namespace: {} } }, { properties: { cluster: {}, label: {}, dryRun: {} } }] },
+    };
+    const { runbook } = parseRunbook('p.md', withFront([['dryRun: true', 'dryrun: true']]), { today });
+    const withParams = referenceIndexOf([...catalog.filter(e => e.kind !== 'Template'), template], ['ServiceDown']);
+    expect(checkRunbookReferences(runbook!, withParams).map(p => p.message)).toEqual([
+      'p.md: steps[2] "Roll back" template.parameters.dryrun: Template "rollback" has no parameter "dryrun". use one of entity, namespace, cluster, label, dryRun',
+    ]);
+  });
+
   it('keeps the good runbooks when one is broken, and refuses a second runbook with the same id', () => {
     const set = validateRunbooks(
       [

@@ -10,12 +10,31 @@ export interface RunbookReferenceIndex {
   alerts: Set<string>;
   /** Entity refs in the catalog, lowercased (`component:default/scada-service`). */
   entities: Set<string>;
+  /** The form fields each Template declares (`spec.parameters[].properties`), when it declares any. */
+  templateParameters?: Map<string, Set<string>>;
+}
+
+function declaredParameters(template: Entity): Set<string> | undefined {
+  const params = template.spec?.parameters;
+  const pages = Array.isArray(params) ? params : params ? [params] : [];
+  const names = pages.flatMap(p => {
+    const props = p && typeof p === 'object' && !Array.isArray(p) ? p.properties : undefined;
+    return props && typeof props === 'object' && !Array.isArray(props) ? Object.keys(props) : [];
+  });
+  return names.length ? new Set(names) : undefined;
 }
 
 /** The index of a list of catalog entities and alert names. */
 export function referenceIndexOf(entities: Entity[], alerts: Iterable<string>): RunbookReferenceIndex {
+  const templates = entities.filter(e => e.kind.toLocaleLowerCase('en-US') === 'template');
+  const templateParameters = new Map<string, Set<string>>();
+  for (const t of templates) {
+    const declared = declaredParameters(t);
+    if (declared) templateParameters.set(t.metadata.name, declared);
+  }
   return {
-    templates: new Set(entities.filter(e => e.kind.toLocaleLowerCase('en-US') === 'template').map(e => e.metadata.name)),
+    templates: new Set(templates.map(e => e.metadata.name)),
+    templateParameters,
     alerts: new Set(alerts),
     entities: new Set(entities.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US'))),
   };
@@ -43,8 +62,16 @@ export function checkRunbookReferences(runbook: Runbook, index: RunbookReference
   }
   for (const step of runbook.steps) {
     for (const t of step.templates) {
+      const where = `steps[${step.number}] "${step.title}" template`;
       if (!index.templates.has(t.template)) {
-        fail(`steps[${step.number}] "${step.title}" template.template`, `no Template "${t.template}" in the catalog`, 'fix the name or register the template in the catalog');
+        fail(`${where}.template`, `no Template "${t.template}" in the catalog`, 'fix the name or register the template in the catalog');
+        continue;
+      }
+      const declared = index.templateParameters?.get(t.template);
+      for (const name of Object.keys(t.parameters)) {
+        if (declared && !declared.has(name)) {
+          fail(`${where}.parameters.${name}`, `Template "${t.template}" has no parameter "${name}"`, `use one of ${[...declared].join(', ')}`);
+        }
       }
     }
   }

@@ -6,7 +6,7 @@ import type { Entity } from '@backstage/catalog-model';
 /** The repository root (this file is plugins/plant-backend/src/runbooks/testing). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 
-/** Template names issue 6 fixed; runbooks may name them before templates/<name> lands. */
+/** The template names issue 6 fixed (templates/<name>/template.yaml). */
 export const AGREED_TEMPLATE_NAMES = [
   'deploy', 'rollback', 'backup-database', 'restore-database', 'velero-backup', 'rotate-jwt-secret',
   'rotate-db-password', 'rotate-tls-certificate', 'database-failover', 'database-failback', 'drain-node',

@@ -27,12 +27,14 @@ export async function contextFor(
     if (c) cluster = stringifyEntityRef(c);
   }
   const lifecycle = typeof entity.spec?.lifecycle === 'string' ? entity.spec.lifecycle : undefined;
+  // The templates' environment choices; another lifecycle leaves the field to the person.
+  const environment = lifecycle && ['production', 'staging', 'development'].includes(lifecycle) ? lifecycle : undefined;
   return {
     entity: { ...(entity as unknown as Record<string, unknown>), ref },
     context: {
       namespace: entity.metadata.annotations?.[NAMESPACE],
       cluster,
-      environment: lifecycle ?? 'production',
+      environment,
     },
     alert,
   };
