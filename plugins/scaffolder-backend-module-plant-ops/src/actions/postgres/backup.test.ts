@@ -192,4 +192,32 @@ describe('plant:postgres:backup and restore (real PostgreSQL)', () => {
     await expect(run(backup, { database: 'component:default/x' }, { cap })).rejects.toThrow(/^database: .* is a component, not a Resource/);
     await expect(run(restore, { backupId: 'missing', target: 'ms5-postgres-secondary' }, { cap })).rejects.toThrow(/^backupId: no backup "missing"/);
   });
+
+  it('stores nothing when the dump does not restore, and drops the scratch database anyway', async () => {
+    // A classic: a CHECK calling a function that reads another table without its schema; pg_restore runs
+    // with an empty search_path, so the data load fails although pg_dump succeeded.
+    const broken = `${prefix}_broken`;
+    await sql('postgres', `CREATE DATABASE ${broken}`);
+    await sql(
+      broken,
+      `CREATE TABLE limits (lo int); INSERT INTO limits VALUES (0);
+       CREATE FUNCTION above_limit(v int) RETURNS boolean LANGUAGE sql AS 'SELECT v > (SELECT min(lo) FROM limits)';
+       CREATE TABLE readings (v int CHECK (above_limit(v))); INSERT INTO readings VALUES (1), (2);`,
+    );
+    const cap = capture();
+    const deps = makeDeps(
+      { plant: { postgres: { instances: [{ name: 'ms5-postgres-primary', ...PG, password, database: broken }] } } },
+      [resource('ms5-postgres-primary', 'database')],
+      cap,
+    );
+    const store = new FilesystemBackupStore(dir);
+    const before = await scratchDatabases();
+    await expect(run(createPostgresBackupAction({ ...deps, store }), { database: 'ms5-postgres-primary' }, { cap })).rejects.toThrow(
+      /pg_restore exited with 1: .*relation "limits" does not exist/s,
+    );
+    expect(await store.list('ms5-postgres-primary', broken)).toEqual([]);
+    expect(await scratchDatabases()).toBe(before);
+    expect(cap.audits.at(-1)).toMatchObject({ phase: 'fail' });
+    expect(cap.text()).not.toContain(password);
+  });
 });

@@ -172,3 +172,45 @@ describe('plant:postgres:failover (real primary and streaming standby)', () => {
     ).rejects.toThrow('writers: only applies to a switch back. Set switchBack: true or leave writers out');
   });
 });
+
+describe('plant:postgres:failover when the primary is gone', () => {
+  let lost: TestClusters;
+  let a: TestCluster;
+  let b: TestCluster;
+  beforeAll(async () => {
+    lost = await TestClusters.create();
+    a = await lost.primary('gone');
+    await a.query('CREATE TABLE ticks (id bigint PRIMARY KEY, at timestamptz NOT NULL)');
+    b = await lost.standby(a, 'survivor');
+    await waitStreaming(b);
+  });
+  afterAll(async () => {
+    await lost?.cleanup();
+  });
+
+  it('refuses without allowUnreachablePrimary, then promotes with it and reports the loss as unknown', async () => {
+    await a.query('INSERT INTO ticks SELECT g, now() FROM generate_series(1, 100) g');
+    // Replication is asynchronous: let the standby have the rows before the primary dies.
+    for (let i = 0; i < 100 && (await b.query('SELECT count(*)::int AS n FROM ticks'))[0].n < 100; i++) await new Promise(r => setTimeout(r, 100));
+    await a.stop('immediate');
+    const cap = capture();
+    const inst = (name: string, c: TestCluster) => ({ name, host: '127.0.0.1', port: c.port, user: 'postgres', password: c.superPassword, database: 'postgres' });
+    const deps = makeDeps(
+      { plant: { postgres: { instances: [inst('iip-postgresql-primary', a), inst('iip-postgresql-read', b)] } } },
+      [resource('iip-postgresql-primary', 'database'), resource('iip-postgresql-read', 'database')],
+      cap,
+    );
+    const action = createPostgresFailoverAction(deps);
+    const base = { primary: 'iip-postgresql-primary', standby: 'iip-postgresql-read' };
+    await expect(run(action, base, { cap })).rejects.toThrow(
+      'allowUnreachablePrimary: the primary iip-postgresql-primary cannot be reached, so it cannot be fenced. Make sure it is down for good, then set allowUnreachablePrimary: true',
+    );
+    expect((await b.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(true);
+    const out = await run(action, { ...base, allowUnreachablePrimary: true }, { cap });
+    expect(out).toMatchObject({ newPrimary: 'iip-postgresql-read', lostWalBytes: null, fencedLsn: null });
+    expect((await b.query('SELECT count(*)::int AS n FROM ticks'))[0].n).toBe(100);
+    expect((await b.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(false);
+    expect(cap.lines.join('\n')).toMatch(/WAL lost unknown bytes/);
+  });
+});
+
