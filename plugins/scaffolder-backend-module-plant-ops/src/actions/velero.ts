@@ -1,7 +1,9 @@
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { KubernetesClusterResolver } from '@plantops/backstage-plugin-plant-node';
 import type { PlantOpsDeps } from '../deps';
+import { createVeleroBackupAction } from './velero/backup';
 
-/** The velero actions. */
-export function createVeleroActions(_deps: PlantOpsDeps): TemplateAction<any, any, any>[] {
-  return [];
+/** The Velero actions: cluster backup. */
+export function createVeleroActions(deps: PlantOpsDeps): TemplateAction<any, any, any>[] {
+  return [createVeleroBackupAction({ auditor: deps.auditor, kube: new KubernetesClusterResolver(deps.config, { catalog: deps.catalog }) })];
 }
