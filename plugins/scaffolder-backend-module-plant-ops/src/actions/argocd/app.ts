@@ -1,0 +1,73 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
+import { ArgoCdClient, ArgoCdError, type ArgoApplication, type CatalogReader } from '@plantops/backstage-plugin-plant-node';
+import type { z as zod } from 'zod/v3';
+import { fieldError } from '../../lib/errors';
+import type { PlantOpsDeps } from '../../deps';
+
+export const APP_NAME_ANNOTATION = 'argocd/app-name';
+export const INSTANCE_ANNOTATION = 'argocd/instance-name';
+
+export interface ArgocdActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
+  config: Config;
+  catalog?: CatalogReader;
+  /** How often the application is read while waiting (default 2 s). */
+  pollIntervalMs?: number;
+}
+
+/** The input fields both ArgoCD actions share. */
+export const appInput: Record<'entityRef' | 'appName' | 'instance', (z: typeof zod) => zod.ZodOptional<zod.ZodString>> = {
+  entityRef: z => z.string().optional().describe('Catalog entity whose ArgoCD application to use (its argocd/app-name annotation), e.g. component:default/ms5-gateway'),
+  appName: z => z.string().optional().describe("ArgoCD application name (default: the entity's argocd/app-name)"),
+  instance: z => z.string().optional().describe("ArgoCD instance from plant.argocd.instances (default: the entity's argocd/instance-name, or the only instance configured)"),
+};
+
+export interface AppTarget {
+  client: ArgoCdClient;
+  appName: string;
+  app: ArgoApplication;
+  /** `instance/app`, for audit records and checkpoint keys */
+  id: string;
+}
+
+/** Resolves and reads the application an action aims at; a wrong name is a field error before anything is written. */
+export async function resolveApp(
+  input: { entityRef?: string; appName?: string; instance?: string },
+  deps: { config: Config; catalog?: CatalogReader; credentials: BackstageCredentials },
+): Promise<AppTarget> {
+  let { appName, instance } = input;
+  if (input.entityRef) {
+    if (!deps.catalog) throw fieldError('entityRef', 'cannot be used here (no catalog)', 'Give appName instead');
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(parseEntityRef(input.entityRef, { defaultKind: 'component', defaultNamespace: 'default' }));
+    } catch {
+      throw fieldError('entityRef', `"${input.entityRef}" is not an entity reference`, 'Give one such as component:default/ms5-gateway');
+    }
+    const entity = await deps.catalog.getEntityByRef(ref, { credentials: deps.credentials });
+    if (!entity) throw fieldError('entityRef', `${ref} is not in the catalog`, 'Pick an entity with the entity picker');
+    const annotations = entity.metadata.annotations ?? {};
+    appName = appName ?? annotations[APP_NAME_ANNOTATION];
+    instance = instance ?? annotations[INSTANCE_ANNOTATION];
+    if (!appName) throw fieldError('entityRef', `${ref} has no ${APP_NAME_ANNOTATION} annotation`, 'Pick an entity deployed by ArgoCD, or give appName');
+  }
+  if (!appName) throw fieldError('appName', 'is missing', 'Give the ArgoCD application name, or an entityRef with the argocd/app-name annotation');
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(appName) || appName.length > 253) {
+    throw fieldError('appName', `"${appName}" is not an ArgoCD application name`, 'Use lower-case letters, digits, "-" and "."');
+  }
+  const client = ArgoCdClient.fromConfig(deps.config, instance, 'instance');
+  let app: ArgoApplication;
+  try {
+    app = await client.getApplication(appName);
+  } catch (e) {
+    if (e instanceof ArgoCdError && e.status === 404) {
+      throw fieldError('appName', `ArgoCD ${client.name} has no application "${appName}"`, 'Check the name (argocd app list) or the entity\'s argocd/app-name annotation');
+    }
+    throw e;
+  }
+  return { client, appName, app, id: `${client.name}/${appName}` };
+}
+
+/** The newest history entry (what ArgoCD deployed last). */
+export const lastDeployment = (app: ArgoApplication) => (app.status?.history ?? []).at(-1);
