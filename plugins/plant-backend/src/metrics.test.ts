@@ -40,7 +40,7 @@ describe('metrics', () => {
         `INSERT INTO plant_dead_letter (source, position, raw, reason) VALUES
          ('kafka:t', '0:1', '{', 'event: not valid JSON'), ('kafka:t', '0:2', '{}', 'type: missing'), ('opcua:s', 'e', 'x', 'r')`,
       );
-      const metrics = createMetrics(new OeeQueries(db.pool), () => ({ from: new Date(0), to: new Date(1) }), {
+      const metrics = createMetrics(new OeeQueries(db.pool), {
         pool: db.pool,
         kafka: { kafka: { brokers: brokers!, clientId: 'plant-metrics-test' }, topic, groupId },
       });

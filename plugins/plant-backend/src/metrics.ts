@@ -17,11 +17,7 @@ export interface MetricsSources {
  * The MS5.0 guide's metrics, computed by the portal: OEE per line over the
  * current shift, Andon triggers, ingestion rate, dead letters.
  */
-export function createMetrics(
-  queries: OeeQueries,
-  shiftWindow: () => { from: Date; to: Date },
-  sources: MetricsSources = {},
-) {
+export function createMetrics(queries: OeeQueries, sources: MetricsSources = {}) {
   const registry = new Registry();
   const events = new Counter({
     name: 'plant_ingested_events_total',
@@ -53,12 +49,12 @@ export function createMetrics(
   });
   new Gauge({
     name: 'ms5_oee_percentage',
-    help: 'OEE of each line over the current shift, in percent (ISO 22400)',
+    help: 'OEE of each line over the current shift of its site (the Site entity calendar), in percent (ISO 22400)',
     labelNames: ['site', 'line'] as const,
     registers: [registry],
     async collect() {
       this.reset();
-      const groups = await queries.oee({ ...shiftWindow(), groupBy: 'line' });
+      const groups = await queries.currentShiftByLine();
       for (const g of groups) {
         if (g.result.oee !== null) {
           this.set({ site: g.key.site!, line: g.key.line! }, g.result.oee * 100);

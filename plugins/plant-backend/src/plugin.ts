@@ -12,7 +12,8 @@ import { scheduleMaintenance } from './database/maintenance';
 import { RollupWriter, BatchResult } from './ingest/RollupWriter';
 import { KafkaIngestor } from './ingest/KafkaIngestor';
 import { EmbeddedPlant } from './ingest/EmbeddedPlant';
-import { currentShiftWindow, OeeQueries } from './oee/OeeQueries';
+import { OeeQueries } from './oee/OeeQueries';
+import { catalogSiteCalendars } from './oee/siteCalendars';
 import { createMetrics } from './metrics';
 import { createRouter } from './router';
 import { kafkaConfigFrom } from './ingest/kafkaConfig';
@@ -55,9 +56,10 @@ export const plantPlugin = createBackendPlugin({
         // Partitions ahead and retention, hourly on the scheduler.
         await scheduleMaintenance({ pool: db.pool, config, scheduler, logger });
         const writer = new RollupWriter(db.pool, raw => parseTelemetryEvent(raw), { microStopSeconds });
-        const queries = new OeeQueries(db.pool, { microStopSeconds });
+        // Shifts from the Site entities' calendars and time zones, as the frontend shows them.
+        const queries = new OeeQueries(db.pool, { microStopSeconds, calendars: catalogSiteCalendars(catalog, auth) });
         const kafkaSource = kafkaConfigFrom(config);
-        const metrics = createMetrics(queries, () => currentShiftWindow(Date.now()), {
+        const metrics = createMetrics(queries, {
           pool: db.pool, kafka: kafkaSource, logger,
         });
         lifecycle.addShutdownHook(() => metrics.close());

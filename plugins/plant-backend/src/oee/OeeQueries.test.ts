@@ -84,6 +84,26 @@ describe('OeeQueries', () => {
     expect(g.machines).toBe(2);
   });
 
+  it('groups by the shifts of the Site calendar in its time zone, and reports the current shift per line', async () => {
+    const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'] as const;
+    const calendars = async () => new Map([['plant-a', {
+      timezone: 'Europe/Berlin', // UTC+1 in November: the 07:00 shift starts at 06:00 UTC
+      shifts: [
+        { name: 'Early', start: '07:00', end: '15:00', days: [...weekdays] },
+        { name: 'Late', start: '15:00', end: '23:00', days: [...weekdays] },
+      ],
+    }]]);
+    const sited = new OeeQueries(db.pool, { microStopSeconds: 120, calendars, now: () => T0 + 60 * 60_000 });
+    const shifts = await sited.oee({ ...window, groupBy: 'shift', site: 'plant-a' });
+    expect(shifts.map(s => s.key.shift)).toEqual(['2026-11-25 Early']);
+    expect(shifts[0].result.oee).toBeCloseTo(0.7479, 4);
+    // A window across two shifts splits at 15:00 Berlin = 14:00 UTC.
+    const two = await sited.oee({ from: new Date(T0 + 420 * 60_000), to: new Date(T0 + 540 * 60_000), groupBy: 'shift', site: 'plant-a' });
+    expect(two.map(s => [s.key.shift, s.elements.time.executingTime])).toEqual([['2026-11-25 Early', 2 * 3600]]); // two machines
+    const current = await sited.currentShiftByLine();
+    expect(current.find(g => g.key.site === 'plant-a')).toMatchObject({ key: { site: 'plant-a', line: 'line-1' }, machines: 2 });
+  });
+
   it('filters by line and returns nothing for an unknown one', async () => {
     expect(await queries.oee({ ...window, groupBy: 'line', line: 'line-9' })).toEqual([]);
   });

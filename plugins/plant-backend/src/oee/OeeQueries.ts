@@ -1,5 +1,8 @@
 import type { Pool } from 'pg';
 import {
+  shiftSpans,
+  ShiftSpan,
+  SiteShift,
   computeOee,
   OeeElements,
   OeeResult,
@@ -38,6 +41,12 @@ export interface ShiftCalendar {
 }
 export const DEFAULT_SHIFTS: ShiftCalendar = { firstShiftStartHourUtc: 6, names: ['early', 'late', 'night'] };
 
+/** A Site entity's shift calendar and time zone (spec.shiftCalendar, spec.timezone). */
+export interface SiteCalendar {
+  timezone: string;
+  shifts: SiteShift[];
+}
+
 /** Sum name and rollup column. */
 const SUM_COLUMNS = {
   executing: 'executing_s', idle: 'idle_s', fault: 'fault_s', micro: 'micro_stop_s', setup: 'setup_s',
@@ -62,8 +71,30 @@ const COLUMN_TO_SUM: Record<string, keyof Sums> = {
 export class OeeQueries {
   constructor(
     private readonly pool: Pool,
-    private readonly options: { microStopSeconds: number; shifts?: ShiftCalendar; now?: () => number } = { microStopSeconds: 120 },
+    private readonly options: {
+      microStopSeconds: number;
+      /** Shifts of sites without a calendar of their own. Default DEFAULT_SHIFTS. */
+      shifts?: ShiftCalendar;
+      /** The sites' own calendars, by site name (from the catalog). */
+      calendars?: () => Promise<Map<string, SiteCalendar>>;
+      now?: () => number;
+    } = { microStopSeconds: 120 },
   ) {}
+
+  /** The shifts of each site that overlap [from, to): its own calendar, else the default one. */
+  async shifts(from: number, to: number, site?: string): Promise<Map<string, ShiftSpan[]>> {
+    const calendars = (await this.options.calendars?.().catch(() => undefined)) ?? new Map<string, SiteCalendar>();
+    const r = await this.pool.query<{ site: string }>(
+      `SELECT DISTINCT site FROM plant_machine${site ? ' WHERE site = $1' : ''}`,
+      site ? [site] : [],
+    );
+    const out = new Map<string, ShiftSpan[]>();
+    for (const { site: name } of r.rows) {
+      const own = calendars.get(name);
+      out.set(name, own ? shiftSpans(own.shifts, own.timezone, from, to) : defaultSpans(this.options.shifts ?? DEFAULT_SHIFTS, from, to));
+    }
+    return out;
+  }
 
   private now() {
     return this.options.now?.() ?? Date.now();
@@ -71,7 +102,6 @@ export class OeeQueries {
 
   /** SQL and JS forms of one grouping, kept side by side so they agree. */
   private grouping(groupBy: GroupBy | { resolution: Resolution }): Grouping {
-    const shifts = this.options.shifts ?? DEFAULT_SHIFTS;
     if (typeof groupBy === 'object') {
       const step = RESOLUTIONS[groupBy.resolution];
       return {
@@ -105,28 +135,35 @@ export class OeeQueries {
           js: (_m: Machine, ms: number) => [String(Math.floor(ms / 86_400_000))],
           key: (k: string[]) => ({ day: new Date(Number(k[0]) * 86_400_000).toISOString().slice(0, 10) }),
         };
-      default: {
-        const offset = shifts.firstShiftStartHourUtc * 3600;
-        return {
-          stepMs: offset % 3600 === 0 ? HOUR_MS : 60_000,
-          sql: [`floor((extract(epoch FROM bucket) - ${offset}) / 28800)::bigint AS k0`],
-          js: (_m: Machine, ms: number) => [String(Math.floor((ms / 1000 - offset) / 28800))],
-          key: (k: string[]) => {
-            const n = Number(k[0]);
-            const start = new Date((n * 28800 + offset) * 1000).toISOString();
-            return { shift: `${start.slice(0, 10)} ${shifts.names[((n % 3) + 3) % 3]}` };
-          },
-        };
-      }
+      default:
+        throw new Error('groupBy shift: grouped by the sites\' shift spans in oee()');
     }
   }
 
   async oee(q: OeeQuery & { groupBy: GroupBy }): Promise<OeeGroup[]> {
-    const g = this.grouping(q.groupBy);
+    const g = q.groupBy === 'shift'
+      ? spanGrouping(await this.shifts(q.from.getTime(), q.to.getTime(), q.site))
+      : this.grouping(q.groupBy);
     const groups = await this.sums(q, g);
     return [...groups.values()]
       .map(({ key, sums, machines }) => toGroup(g.key(key), sums, machines.size))
       .sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
+  }
+
+  /**
+   * OEE per line over the shift running now at each line's site (its own
+   * calendar and time zone, else the default one); lines of sites between
+   * shifts are left out.
+   */
+  async currentShiftByLine(): Promise<OeeGroup[]> {
+    const now = this.now();
+    const out: OeeGroup[] = [];
+    for (const [site, spans] of await this.shifts(now - DAY_MS, now + 1)) {
+      const running = spans.find(sp => sp.start <= now && now < sp.end);
+      if (!running) continue;
+      out.push(...(await this.oee({ from: new Date(running.start), to: new Date(running.end), site, groupBy: 'line' })));
+    }
+    return out;
   }
 
   async trend(q: OeeQuery & { resolution: Resolution }) {
@@ -147,16 +184,36 @@ export class OeeQueries {
     if (q.site) filter += ` AND site = $${params.push(q.site)}`;
     if (q.line) filter += ` AND line = $${params.push(q.line)}`;
     const keyCols = g.sql.map((_, i) => `k${i}`);
-    const rollupParams = params.slice(2);
-    const rollupFilter = filter.replace(/\$(\d+)/g, (_, n) => `$${Number(n) - 2}`);
-    // Whole days from the daily rollups, whole hours from the hourly ones, the ragged ends from minutes.
-    const parts = rollupSegments(q.from.getTime(), q.to.getTime(), g.stepMs).map(({ table, ranges }) => {
+    // Whole days from the daily rollups, whole hours from the hourly ones, the
+    // ragged ends from minutes. Nothing is stored past now, and the writer
+    // keeps the current hour and day up to date, so a window that reaches now
+    // reads its end from the coarse rows too.
+    const to = q.to.getTime() >= this.now() ? Math.ceil(q.to.getTime() / g.stepMs) * g.stepMs : q.to.getTime();
+    // For a site or line: per machine, index range scans on the primary key
+    // (site, line, machine, bucket). For the whole plant: by time (BRIN on bucket).
+    const perMachine = Boolean(q.site || q.line);
+    const rollupParams = [...params];
+    const cols = Object.values(SUM_COLUMNS);
+    const parts = rollupSegments(q.from.getTime(), to, g.stepMs).map(({ table, ranges }) => {
       const where = ranges
-        .map(([a, b]) => `(bucket >= $${rollupParams.push(new Date(a))} AND bucket < $${rollupParams.push(new Date(b))})`)
+        .map(([a, b]) => `(r.bucket >= $${rollupParams.push(new Date(a))} AND r.bucket < $${rollupParams.push(new Date(b))})`)
         .join(' OR ');
-      return `SELECT site, line, machine, bucket, ${Object.values(SUM_COLUMNS).join(', ')}
-        FROM ${table} WHERE (${where})${rollupFilter}`;
+      return perMachine
+        ? `SELECT r.bucket, ${cols.map(c => `r.${c}`).join(', ')} FROM ${table} r
+           WHERE r.site = pm.site AND r.line = pm.line AND r.machine = pm.machine AND (${where})`
+        : `SELECT r.site, r.line, r.machine, r.bucket, ${cols.map(c => `r.${c}`).join(', ')} FROM ${table} r WHERE (${where})`;
     });
+    let spanJoin = '';
+    if (g.spans) {
+      const list = [...g.spans].flatMap(([site, spans]) => spans.map(sp => ({ site, ...sp })));
+      const [a, b, c, d] = [
+        rollupParams.push(list.map(x => x.site)), rollupParams.push(list.map(x => new Date(x.start))),
+        rollupParams.push(list.map(x => new Date(x.end))), rollupParams.push(list.map(x => x.label)),
+      ];
+      spanJoin = ` JOIN unnest($${a}::text[], $${b}::timestamptz[], $${c}::timestamptz[], $${d}::text[])
+        AS s(span_site, span_start, span_end, span_label)
+        ON s.span_site = ${perMachine ? 'pm' : 'r'}.site AND r.bucket >= s.span_start AND r.bucket < s.span_end`;
+    }
     const groups = new Map<string, { key: string[]; sums: Sums; machines: Set<string> }>();
     const groupFor = (key: string[]) => {
       const k = key.join('\u0000');
@@ -168,13 +225,13 @@ export class OeeQueries {
       return entry;
     };
     if (parts.length > 0) {
-      // Per machine first (a hash aggregate), so the machine list needs no DISTINCT sort.
       const rows = await this.pool.query(
         `SELECT ${keyCols.join(', ')}, array_agg(id) AS machines,
            ${SUM_NAMES.map(n => `sum(${n}) AS ${n}`).join(', ')}
          FROM (SELECT ${g.sql.join(', ')}, site || '/' || line || '/' || machine AS id,
-                 ${SUM_NAMES.map(n => `sum(${SUM_COLUMNS[n]}) AS ${n}`).join(', ')}
-               FROM (${parts.join(' UNION ALL ')}) r
+                 ${SUM_NAMES.map(n => `sum(r.${SUM_COLUMNS[n]}) AS ${n}`).join(', ')}
+               FROM ${perMachine ? `plant_machine pm CROSS JOIN LATERAL (${parts.join(' UNION ALL ')}) r` : `(${parts.join(' UNION ALL ')}) r`}${spanJoin}
+               WHERE $1::timestamptz IS NOT NULL AND $2::timestamptz IS NOT NULL${perMachine ? filter : ''}
                GROUP BY ${keyCols.join(', ')}, site, line, machine) m
          GROUP BY ${keyCols.join(', ')}`,
         rollupParams,
@@ -197,7 +254,9 @@ export class OeeQueries {
       if (from >= end) continue;
       const col = columnFor(m.state, (end - m.state_since.getTime()) / 1000, this.options.microStopSeconds);
       for (const [bucket, s] of splitBy(from, end, g.stepMs)) {
-        const entry = groupFor(g.js(m, bucket));
+        const key = g.js(m, bucket);
+        if (!key) continue; // outside every shift
+        const entry = groupFor(key);
         entry.sums[COLUMN_TO_SUM[col]] += s;
         entry.machines.add(`${m.site}/${m.line}/${m.machine}`);
       }
@@ -257,7 +316,9 @@ interface Grouping {
   /** The coarsest rollup bucket that still falls in one group. */
   stepMs: number;
   sql: string[];
-  js: (m: Machine, bucketMs: number) => string[];
+  js: (m: Machine, bucketMs: number) => string[] | undefined;
+  /** Shift spans per site, joined in SQL as `s` (span_label). */
+  spans?: Map<string, ShiftSpan[]>;
   key: (k: string[]) => Record<string, string>;
 }
 
@@ -292,9 +353,30 @@ function toGroup(key: OeeGroup['key'], s: Sums, machines: number): OeeGroup {
   return { key, machines, elements, result: computeOee(elements), losses: sixBigLosses(elements) };
 }
 
-/** The window of the shift that contains `now`, in the default calendar. */
-export function currentShiftWindow(now: number, shifts: ShiftCalendar = DEFAULT_SHIFTS) {
-  const offset = shifts.firstShiftStartHourUtc * 3600_000;
-  const start = Math.floor((now - offset) / 28_800_000) * 28_800_000 + offset;
-  return { from: new Date(start), to: new Date(start + 28_800_000) };
+
+/** Groups by the shifts of each machine's site; time outside every shift is left out. */
+function spanGrouping(spans: Map<string, ShiftSpan[]>): Grouping {
+  const aligned = [...spans.values()].every(list => list.every(sp => sp.start % HOUR_MS === 0 && sp.end % HOUR_MS === 0));
+  return {
+    stepMs: aligned ? HOUR_MS : 60_000,
+    spans,
+    sql: ['s.span_label AS k0'],
+    js: (m: Machine, ms: number) => {
+      const sp = spans.get(m.site)?.find(x => x.start <= ms && ms < x.end);
+      return sp ? [sp.label] : undefined;
+    },
+    key: (k: string[]) => ({ shift: k[0] }),
+  };
+}
+
+/** The default calendar's spans: three shifts of 8 h a day from `firstShiftStartHourUtc`, UTC. */
+function defaultSpans(shifts: ShiftCalendar, from: number, to: number): ShiftSpan[] {
+  const offset = shifts.firstShiftStartHourUtc * HOUR_MS;
+  const out: ShiftSpan[] = [];
+  for (let n = Math.floor((from - offset) / 28_800_000); n * 28_800_000 + offset < to; n++) {
+    const start = n * 28_800_000 + offset;
+    const name = shifts.names[((n % 3) + 3) % 3];
+    out.push({ name, label: `${new Date(start).toISOString().slice(0, 10)} ${name}`, start, end: start + 28_800_000 });
+  }
+  return out;
 }

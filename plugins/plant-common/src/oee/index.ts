@@ -4,3 +4,4 @@ export * from './production';
 export * from './elements';
 export * from './computeOee';
 export * from './losses';
+export * from './shiftCalendar';
