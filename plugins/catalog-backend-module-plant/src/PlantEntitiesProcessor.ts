@@ -129,7 +129,8 @@ export class PlantEntitiesProcessor implements CatalogProcessor {
     return true;
   }
 
-  async preProcessEntity(entity: Entity): Promise<Entity> {
+  async preProcessEntity(input: Entity): Promise<Entity> {
+    const entity = withSiteWorkloadSelector(input);
     // Sorted like the built-in kinds' ref lists, so reordering the YAML does
     // not count as a change.
     const field =
@@ -205,6 +206,40 @@ export class PlantEntitiesProcessor implements CatalogProcessor {
     return entity;
   }
 }
+
+/**
+ * A Site with a cluster gets `backstage.io/kubernetes-label-selector:
+ * plantops.io/site=<name>`, the label the site's edge workloads carry
+ * (plant:site:register writes it), so the Kubernetes tab shows them on the
+ * Site page. A selector or kubernetes-id the Site sets itself wins.
+ */
+function withSiteWorkloadSelector(entity: Entity): Entity {
+  const annotations = entity.metadata.annotations ?? {};
+  if (
+    entity.apiVersion !== PLANTOPS_API_VERSION ||
+    entity.kind !== 'Site' ||
+    typeof entity.spec?.cluster !== 'string' ||
+    annotations[KUBERNETES_LABEL_SELECTOR] ||
+    annotations[KUBERNETES_ID]
+  ) {
+    return entity;
+  }
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      annotations: {
+        ...annotations,
+        [KUBERNETES_LABEL_SELECTOR]: `${SITE_LABEL}=${entity.metadata.name}`,
+      },
+    },
+  };
+}
+
+const KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
+const KUBERNETES_ID = 'backstage.io/kubernetes-id';
+/** The label the edge workloads of a site carry (value: the Site's name). */
+export const SITE_LABEL = 'plantops.io/site';
 
 function toRef(
   value: string,

@@ -9,6 +9,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { KubernetesClusterResolver } from '@plantops/backstage-plugin-plant-node';
 import { PlantEntitiesProcessor } from './PlantEntitiesProcessor';
+import { PlantCrossEntityProcessor } from './PlantCrossEntityProcessor';
 import { SiteRegistryProvider } from './siteRegistry/SiteRegistryProvider';
 import { SiteRegistryStore } from './siteRegistry/SiteRegistryStore';
 import { createSiteRegistryRouter } from './siteRegistry/router';
@@ -53,6 +54,9 @@ export const catalogModulePlantEntities = createBackendModule({
       async init(deps) {
         const { catalog, config, logger, database, scheduler } = deps;
         catalog.addProcessor(new PlantEntitiesProcessor());
+        catalog.addProcessor(
+          new PlantCrossEntityProcessor(deps.catalogApi, deps.auth),
+        );
 
         const registryConfig = config.getOptionalConfig('plant.siteRegistry');
         const db = await moduleDatabase(database);

@@ -31,6 +31,8 @@ export function siteManifests(
     'app.kubernetes.io/part-of': 'ms5-edge',
     'backstage.io/kubernetes-id': name,
     [CATALOG_OPT_IN_LABEL]: 'true',
+    // The Site page's Kubernetes tab selects the site's workloads by it.
+    'plantops.io/site': site.metadata.name,
   });
   const annotations = { 'plantops.io/site': siteRef };
   const deployment = (

@@ -159,7 +159,11 @@ describe('plant:site:register (real catalog backend with the site registry, Post
       metadata: {
         name: 'opcua-connector-plc2',
         namespace: 'edge',
-        labels: { 'plantops.io/catalog': 'true', 'backstage.io/kubernetes-id': 'opcua-connector-plc2' },
+        labels: {
+          'plantops.io/catalog': 'true',
+          'backstage.io/kubernetes-id': 'opcua-connector-plc2',
+          'plantops.io/site': 'ms5-plant-c',
+        },
         annotations: { 'plantops.io/site': 'site:default/ms5-plant-c' },
       },
     });
