@@ -11,7 +11,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import { plantAlertSilencePermission } from '@plantops/backstage-plugin-plant-common';
-import { AlertmanagerClient, PrometheusClient } from '@plantops/backstage-plugin-plant-node';
+import { AlertmanagerClient, KubernetesClusterResolver, PrometheusClient } from '@plantops/backstage-plugin-plant-node';
 import type { Pool } from 'pg';
 import { AlertNotifier } from '../alerts/AlertNotifier';
 import { AlertService } from '../alerts/AlertService';
@@ -20,6 +20,7 @@ import { HealthStore } from './HealthStore';
 import { HealthSweeper } from './HealthSweeper';
 import { HttpProbe } from './probes/httpProbe';
 import { kafkaClustersFrom, KafkaProbe } from './probes/kafkaProbe';
+import { KubernetesProbe } from './probes/kubernetesProbe';
 import { OpcUaProbe } from './probes/opcuaProbe';
 import { postgresInstancesFrom, PostgresProbe } from './probes/postgresProbe';
 import { PrometheusProbe } from './probes/prometheusProbe';
@@ -71,6 +72,12 @@ export async function setupHealth(d: HealthDeps) {
       },
     }),
   ];
+  // Workloads on the clusters of plant.kubernetes.clusters (tokens only from config).
+  probes.push(
+    new KubernetesProbe(new KubernetesClusterResolver(d.config, { catalog: d.catalog }), d.catalog, () =>
+      d.auth.getOwnServiceCredentials(),
+    ),
+  );
   if (prometheusUrl) probes.push(new PrometheusProbe(new PrometheusClient({ baseUrl: prometheusUrl })));
 
   const notifier = new AlertNotifier({ store, logger: d.logger, notifications: d.notifications, signals: d.signals });
