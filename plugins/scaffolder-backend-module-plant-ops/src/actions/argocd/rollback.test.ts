@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { startArgoCdDouble, type ArgoCdDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, everythingSaid, runAction } from '../../lib/testing/actionHarness';
+import { capturingAuditor, everythingSaid, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createArgocdRollbackAction } from './rollback';
 
 describe('plant:argocd:rollback', () => {

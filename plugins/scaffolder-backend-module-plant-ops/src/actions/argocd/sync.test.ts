@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { startArgoCdDouble, type ArgoCdDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, everythingSaid, runAction } from '../../lib/testing/actionHarness';
-import { ms5Catalog } from '../kubernetes/testUtils';
+import { capturingAuditor, everythingSaid, runAction } from '../../lib/__testUtils__/actionHarness';
+import { ms5Catalog } from '../kubernetes/__testUtils__/fixtures';
 import { createArgocdSyncAction } from './sync';
 
 describe('plant:argocd:sync', () => {

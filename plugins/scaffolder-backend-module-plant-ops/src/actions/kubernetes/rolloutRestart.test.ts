@@ -1,7 +1,7 @@
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, fixedKubeAccess, runAction } from '../../lib/testing/actionHarness';
+import { capturingAuditor, fixedKubeAccess, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createRolloutRestartAction } from './rolloutRestart';
-import { deploymentManifest } from './testUtils';
+import { deploymentManifest } from './__testUtils__/fixtures';
 
 describe('plant:kubernetes:rollout-restart', () => {
   let k8s: KubernetesDouble;

@@ -1,8 +1,8 @@
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
 import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { capturingAuditor, fixedKubeAccess, runAction } from '../../lib/testing/actionHarness';
+import { capturingAuditor, fixedKubeAccess, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createRolloutUndoAction } from './rolloutUndo';
-import { deploymentManifest } from './testUtils';
+import { deploymentManifest } from './__testUtils__/fixtures';
 
 describe('plant:kubernetes:rollout-undo', () => {
   let k8s: KubernetesDouble;

@@ -1,7 +1,7 @@
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, fixedKubeAccess, runAction } from '../../lib/testing/actionHarness';
+import { capturingAuditor, everythingSaid, fixedKubeAccess, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createSetImageAction } from './setImage';
-import { deploymentManifest, ms5Catalog } from './testUtils';
+import { deploymentManifest, ms5Catalog } from './__testUtils__/fixtures';
 
 describe('plant:kubernetes:set-image', () => {
   let k8s: KubernetesDouble;
@@ -44,6 +44,7 @@ describe('plant:kubernetes:set-image', () => {
       meta: { action: 'plant:kubernetes:set-image', target: 'ms5-prod-aks/ms5/deployment/ms5-gateway', actor: 'user:default/jane.doe', dryRun: false },
       outcome: 'success',
     });
+    expect(everythingSaid(run, auditor)).not.toContain(k8s.token);
   });
 
   it('plans in a dry run, reading only', async () => {
