@@ -13,11 +13,12 @@ export function sleep(ms: number, signal?: AbortSignal, what = 'while waiting'):
       reject(new CancelledError(what));
       return;
     }
+    const pending: { timer?: NodeJS.Timeout } = {};
     const onAbort = () => {
-      clearTimeout(timer);
+      clearTimeout(pending.timer);
       reject(new CancelledError(what));
     };
-    const timer = setTimeout(() => {
+    pending.timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);

@@ -1,5 +1,5 @@
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, fixedKubeAccess, runAction } from '../../lib/testing/actionHarness';
+import { capturingAuditor, fixedKubeAccess, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createEmergencyScaleDownAction } from './emergencyScaleDown';
 import { createRestoreScaleAction } from './restoreScale';
 

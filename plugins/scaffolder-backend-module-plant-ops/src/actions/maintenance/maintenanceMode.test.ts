@@ -1,5 +1,5 @@
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, capturingLogger, fixedKubeAccess, runAction } from '../../lib/testing/actionHarness';
+import { capturingAuditor, capturingLogger, fixedKubeAccess, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createMaintenanceModeAction, DEFAULT_BACKEND_ANNOTATION, PREVIOUS_ANNOTATION } from './maintenanceMode';
 
 const NS = 'iip-applications';

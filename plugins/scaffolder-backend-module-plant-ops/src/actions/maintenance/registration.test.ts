@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, runAction } from '../../lib/testing/actionHarness';
+import { capturingAuditor, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createMaintenanceActions } from '../maintenance';
 import { createSecretsActions } from '../secrets';
 import { createVeleroActions } from '../velero';

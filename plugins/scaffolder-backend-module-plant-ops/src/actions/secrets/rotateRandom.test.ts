@@ -1,5 +1,5 @@
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, capturingLogger, everythingSaid, fixedKubeAccess, runAction } from '../../lib/testing/actionHarness';
+import { capturingAuditor, capturingLogger, everythingSaid, fixedKubeAccess, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createRotateRandomSecretAction } from './rotateRandom';
 
 const NS = 'iip-applications';

@@ -130,11 +130,12 @@ export function createRotateRandomSecretAction(options: RotateRandomSecretAction
             });
             if (!outcome.ok) {
               const o = outcome as { failures: string[]; restored: boolean; rollbackFailures: string[] };
-              const after = !o.restored
-                ? `Putting the old value back FAILED: the Secret ${ref} still holds the new value and ${names.join(', ')} may be down`
-                : o.rollbackFailures.length === 0
-                  ? `Rolled back: the Secret ${ref} key ${input.key} holds its previous value again and ${names.join(', ')} were restarted and are available`
-                  : `Rolled back the Secret ${ref} key ${input.key} to its previous value and restarted ${names.join(', ')}, but these are still not available: ${o.rollbackFailures.join('; ')}`;
+              let after = `Rolled back: the Secret ${ref} key ${input.key} holds its previous value again and ${names.join(', ')} were restarted and are available`;
+              if (!o.restored) {
+                after = `Putting the old value back FAILED: the Secret ${ref} still holds the new value and ${names.join(', ')} may be down`;
+              } else if (o.rollbackFailures.length > 0) {
+                after = `Rolled back the Secret ${ref} key ${input.key} to its previous value and restarted ${names.join(', ')}, but these are still not available: ${o.rollbackFailures.join('; ')}`;
+              }
               throw new Error(`rotation of ${ref} key ${input.key} failed: ${o.failures.join('; ')}. ${after}`);
             }
             const ok = outcome as { rotatedAt: string; resourceVersion: string };

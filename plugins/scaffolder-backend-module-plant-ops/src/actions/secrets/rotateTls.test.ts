@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
-import { capturingAuditor, everythingSaid, fixedKubeAccess, runAction, type ActionRun } from '../../lib/testing/actionHarness';
+import { capturingAuditor, everythingSaid, fixedKubeAccess, runAction, type ActionRun } from '../../lib/__testUtils__/actionHarness';
 import { createRotateTlsAction } from './rotateTls';
 import { TestPki, type Pem } from './testing/openssl';
 
