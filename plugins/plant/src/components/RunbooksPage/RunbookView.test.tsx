@@ -8,7 +8,10 @@ import type { Entity } from '@backstage/catalog-model';
 import { Incident, parseRunbook } from '@plantops/backstage-plugin-plant-common';
 import { plantApiRef } from '../../api';
 import { RunbooksApi, runbooksApiRef } from '../../api/RunbooksApi';
-import { mockPlantApi } from '../../testing/fixtures';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { healthApiRef } from '../../api/HealthApi';
+import { mockPlantApi, mockSignalApi } from '../../testing/fixtures';
+import { alert, health, mockHealthApi } from '../NowPage/testData';
 import { RunbookView } from './RunbookView';
 
 const REPO = path.resolve(__dirname, '../../../../..');
@@ -63,6 +66,17 @@ describe('RunbookView', () => {
       apis: [
         [runbooksApiRef, api],
         [plantApiRef, mockPlantApi()],
+        [signalApiRef, mockSignalApi().api],
+        [
+          healthApiRef,
+          mockHealthApi({
+            getHealth: jest.fn(async () => ({ items: [health('component:default/scada-service', 'down', 120, 'GET http://scada/health answered HTTP 503')] })),
+            getAlerts: jest.fn(async () => ({
+              alerts: [alert('fp1', { entityRefs: ['component:default/scada-service'], summary: 'Service scada-service:8080 is down' })],
+              sources: [{ source: 'alertmanager' as const, status: 'ok' as const, message: 'read' }],
+            })),
+          }),
+        ],
         catalogApiMock({ entities: [scada, resource('iip-postgresql-primary', 'database'), resource('iip-prod-cluster', 'kubernetes-cluster')] }),
       ],
     });
@@ -80,10 +94,13 @@ describe('RunbookView', () => {
       cluster: 'resource:default/iip-prod-cluster',
       namespace: 'iip-applications',
       environment: 'production',
+      reason: 'Runbook service-down',
     });
     // Live context beside the steps.
-    expect(screen.getByText('Live context: scada-service')).toBeInTheDocument();
+    expect(screen.getByText('Where scada-service runs')).toBeInTheDocument();
     expect(screen.getByText('resource:default/iip-prod-cluster')).toBeInTheDocument();
+    expect(await screen.findByText('GET http://scada/health answered HTTP 503', {}, { timeout: 20_000 })).toBeInTheDocument();
+    expect(await screen.findByText('Service scada-service:8080 is down')).toBeInTheDocument();
 
     // Start an incident: steps and launched templates land on its timeline.
     await userEvent.click(screen.getByRole('button', { name: 'Start incident' }));
