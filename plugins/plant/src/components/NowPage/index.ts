@@ -1,2 +1,3 @@
 export { NowContent } from './NowContent';
+export { NowPage } from './NowPage';
 export { nowRouteRef } from './routes';
