@@ -8,6 +8,8 @@ import { createPostgresRestoreAction } from './restore';
 import { FilesystemBackupStore, sha256File } from './backupStore';
 import { capture, makeDeps, resource, run } from './testing/harness';
 
+jest.setTimeout(120_000);
+
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 const prefix = `pobk_${randomBytes(3).toString('hex')}`;
 const source = `${prefix}_src`;

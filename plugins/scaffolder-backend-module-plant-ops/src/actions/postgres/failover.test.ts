@@ -98,6 +98,31 @@ describe('plant:postgres:failover (real primary and streaming standby)', () => {
     await expect(run(action, { ...input, primary: 'ms5-prod-aks' }, { cap })).rejects.toThrow(/^primary: .* is of type "kubernetes-cluster"/);
   });
 
+  it('refuses when the standby is further behind than the RPO bound', async () => {
+    const { cap, action } = setup();
+    // A replayed transaction first (so the standby knows when it last replayed one), then cut the standby
+    // off as a broken link would, and let the primary move on.
+    await primary.query('INSERT INTO ticks VALUES (-101, now())');
+    for (let i = 0; i < 100 && (await standby.query('SELECT count(*)::int AS n FROM ticks WHERE id = -101'))[0].n === 0; i++) await new Promise(r => setTimeout(r, 100));
+    const [{ primary_conninfo: conninfo }] = await standby.query('SHOW primary_conninfo');
+    await standby.query(`ALTER SYSTEM SET primary_conninfo = ''`);
+    await standby.query('SELECT pg_reload_conf()');
+    try {
+      for (let i = 0; i < 100 && (await standby.query('SELECT count(*)::int AS n FROM pg_stat_wal_receiver'))[0].n > 0; i++) await new Promise(r => setTimeout(r, 100));
+      await primary.query('INSERT INTO ticks VALUES (-100, now())');
+      await new Promise(r => setTimeout(r, 2500));
+      await expect(run(action, { ...input, maxLagSeconds: 1 }, { cap })).rejects.toThrow(
+        /^maxLagSeconds: ms5-postgres-secondary is \d+ s behind, more than the RPO bound of 1 s. Wait for it to catch up/,
+      );
+      expect((await standby.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(true);
+    } finally {
+      await standby.query(`ALTER SYSTEM SET primary_conninfo = '${conninfo.replace(/'/g, "''")}'`);
+      await standby.query('SELECT pg_reload_conf()');
+      await primary.query('DELETE FROM ticks WHERE id IN (-100, -101)');
+      await waitStreaming(standby);
+    }
+  });
+
   it('fails over under writes: promoted, new timeline, writers repointed, nothing lost, RTO measured', async () => {
     const writers = new Writers([primary, standby]).start();
     await new Promise(r => setTimeout(r, 1500));

@@ -80,6 +80,13 @@ export async function preCheck(primary: PgInstance, standby: PgInstance, maxLagS
   } else {
     lagSeconds = s.since_replay ?? Infinity;
   }
+  if (!Number.isFinite(lagSeconds)) {
+    throw fieldError(
+      'maxLagSeconds',
+      `${standby.name} is ${lagBytes ?? 'an unknown number of'} bytes behind and how long ago it last replayed is unknown, so the RPO bound of ${maxLagSeconds} s cannot be checked`,
+      'Check its WAL receiver (pg_stat_wal_receiver) and wait until it streams',
+    );
+  }
   if (lagSeconds > maxLagSeconds) {
     throw fieldError('maxLagSeconds', `${standby.name} is ${Math.round(lagSeconds)} s behind, more than the RPO bound of ${maxLagSeconds} s`, 'Wait for it to catch up, or raise maxLagSeconds if losing that much is accepted');
   }
