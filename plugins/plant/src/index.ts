@@ -12,5 +12,7 @@ export {
   PlantOverviewPage,
 } from './legacy';
 export { SitesPage } from './legacySites';
+export { PlantApprovalsPage } from './components/ApprovalsPage/legacy';
+export { approvalsApiFactory } from './api/approvalsApiFactory';
 export { isPlantEntity } from './lib/scope';
 export * from './api';
