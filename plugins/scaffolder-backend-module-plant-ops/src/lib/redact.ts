@@ -36,7 +36,8 @@ export class Redactor {
   error(e: unknown): Error {
     const err = e instanceof Error ? e : new Error(String(e));
     const message = this.text(err.message);
-    if (message === err.message && !(err.stack && this.text(err.stack) !== err.stack)) return err;
+    const stackClean = !err.stack || this.text(err.stack) === err.stack;
+    if (message === err.message && stackClean) return err;
     const safe = new Error(message);
     safe.name = err.name;
     safe.stack = `${err.name}: ${message}`;

@@ -123,6 +123,25 @@ describe('plant:kubernetes:emergency-scale-down and restore-scale', () => {
     expect(replicas('Deployment', 'iip-api')).toBe(3);
   });
 
+  it('a restore cut short keeps what is left in the record, and a second restore finishes it', async () => {
+    const { down, restore } = setup();
+    await runAction(down, base);
+    double.failNext(`/apis/apps/v1/namespaces/${NS}/deployments/iip-frontend/scale`, { method: 'PUT', code: 500, message: 'boom' });
+    const first = await runAction(restore, { ...base, wait: false });
+    expect(first.error?.message).toBe(
+      `scaling Deployment/iip-frontend to 2: 500 InternalError: boom. Restored so far: Deployment/iip-api; the rest stays in ConfigMap ${NS}/plantops-scale-down-record: run the restore again`,
+    );
+    expect(JSON.parse(double.get('v1', 'ConfigMap', NS, 'plantops-scale-down-record').data['replicas.json'])).toEqual({ 'Deployment/iip-frontend': 2, 'StatefulSet/iip-mqtt': 1 });
+    const second = await runAction(restore, { ...base, wait: false });
+    expect(second.error).toBeUndefined();
+    expect(second.output.restored).toEqual([
+      { kind: 'Deployment', name: 'iip-frontend', replicas: 2 },
+      { kind: 'StatefulSet', name: 'iip-mqtt', replicas: 1 },
+    ]);
+    expect([replicas('Deployment', 'iip-api'), replicas('Deployment', 'iip-frontend'), replicas('StatefulSet', 'iip-mqtt')]).toEqual([3, 2, 1]);
+    expect(double.get('v1', 'ConfigMap', NS, 'plantops-scale-down-record')).toBeUndefined();
+  });
+
   it('dry runs read and plan without writing', async () => {
     const { down, restore } = setup();
     double.clearRequests();

@@ -135,7 +135,11 @@ export function createRestoreScaleAction(options: RestoreScaleActionOptions) {
             });
             recordDeleted = true;
           } else if (restored.length > 0 || skipped.length > 0) {
-            await writeRecord(core, ns, input.recordName, remaining, { by: ctx.user?.ref, taskId: ctx.task.id }, found.configMap);
+            // What is left stays recorded, so running the restore again finishes the job.
+            await ctx.checkpoint({
+              key: `restore-scale-remaining:${cluster}:${ns}:${input.recordName}:${Object.keys(remaining).sort().join(',')}`,
+              fn: () => writeRecord(core, ns, input.recordName, remaining, { by: ctx.user?.ref, taskId: ctx.task.id }, found.configMap),
+            });
           }
           ctx.output('recordDeleted', recordDeleted);
           if (failure) {
