@@ -13,7 +13,7 @@ import { z as zod } from 'zod/v3';
 import { fieldError } from '../../lib/errors';
 import type { InputShape } from '../../lib/input';
 import type { KubeAccess } from '../../lib/kubeAccess';
-import { describeKubeError, isNotFound } from '../../lib/kubeErrors';
+import { describeKubeError, isNotFound, kubeStatus } from '../../lib/kubeErrors';
 import { CancelledError } from '../../lib/wait';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -72,6 +72,10 @@ export async function resolveWorkload(
   const workload = await readWorkload(apps, input.kind, namespace, name).catch(e => {
     if (isNotFound(e)) {
       throw fieldError('name', `${input.kind} ${namespace}/${name} does not exist on cluster ${clusterName}`, 'Check the name, namespace and cluster (kubectl get deployments -n <namespace>)');
+    }
+    const code = kubeStatus(e)?.code;
+    if (code === 401) {
+      throw new Error(`cluster ${clusterName} refused the service account token (401 Unauthorized). Check the token under plant.kubernetes.clusters[name=${clusterName}] (serviceAccountToken or serviceAccountTokenEnv); nothing was changed`);
     }
     throw new Error(describeKubeError(`reading ${input.kind} ${namespace}/${name} on ${clusterName}`, e));
   });
