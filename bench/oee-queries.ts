@@ -167,6 +167,8 @@ async function main() {
   const machine = machineLine();
   const load0 = loadavg();
   const db = await createBenchDatabase('oee', { max: LOAD_CONNECTIONS + 1 });
+  // As openTelemetryDatabase sets it for the plugin's pool.
+  db.pool.on('connect', c => void c.query('SET jit = off').catch(() => {}));
   try {
     const setup = await db.pool.connect();
     await migrate(setup);

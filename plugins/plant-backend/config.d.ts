@@ -23,6 +23,13 @@ export interface Config {
       };
       /** A stop (fault or idle) shorter than this many seconds is a micro-stop (performance loss). Default 120. */
       microStopSeconds?: number;
+      /** OPC UA subscriptions to the connectors of the catalog's Site entities. */
+      opcua?: {
+        /** Subscribe on this backend instance. Default false; enable it on one ingestion backend. */
+        enabled?: boolean;
+        /** How often the catalog is read for sites that appeared, changed or went. Default 60, at least 5. */
+        pollSeconds?: number;
+      };
       /** Kafka source. Without it, no Kafka consumer runs. */
       kafka?: {
         brokers: string[];

@@ -11,6 +11,7 @@ import { openTelemetryDatabase } from './database/TelemetryDatabase';
 import { scheduleMaintenance } from './database/maintenance';
 import { RollupWriter, BatchResult } from './ingest/RollupWriter';
 import { KafkaIngestor } from './ingest/KafkaIngestor';
+import { startOpcUaSites } from './ingest/OpcUaSites';
 import { EmbeddedPlant } from './ingest/EmbeddedPlant';
 import { OeeQueries } from './oee/OeeQueries';
 import { catalogSiteCalendars } from './oee/siteCalendars';
@@ -77,6 +78,9 @@ export const plantPlugin = createBackendPlugin({
           await ingestor.start();
           stops.push(() => ingestor.stop());
         }
+        // OPC UA subscriptions to the Site entities' connectors (plant.telemetry.opcua.enabled).
+        const stopOpcUa = await startOpcUaSites({ config, scheduler, catalog, auth, writer, logger });
+        if (stopOpcUa) stops.push(stopOpcUa);
         const simulatorEnabled = config.getOptionalBoolean('plant.simulator.enabled') ?? !kafka;
         if (simulatorEnabled) {
           const plant = new EmbeddedPlant(writer, {
@@ -106,10 +110,12 @@ export const plantPlugin = createBackendPlugin({
         const approvals = await ApprovalStore.create(database);
         httpRouter.use(createApprovalsRouter({ store: approvals, httpAuth, permissions, auditor, logger }));
         // On-call: runbooks from plant.runbooks.locations, checked against the catalog and alert rules.
-        await addOnCallRoutes({ config, logger, httpRouter, urlReader, catalog, auth, httpAuth, database });
+        const onCall = await addOnCallRoutes({ config, logger, httpRouter, urlReader, catalog, auth, httpAuth, database });
         // Health probes and alerts: sweeps on the scheduler, tables next to the telemetry.
         const health = await setupHealth({
           config, logger, scheduler, pool: db.pool, catalog, auth, httpAuth, permissions, permissionsRegistry, signals, notifications,
+          // Each firing alert links to the runbook that answers it for its entity.
+          runbookFor: (alert, entityRefs) => onCall.runbooks.linkFor(alert, entityRefs),
         });
         httpRouter.use(health.router);
         lifecycle.addShutdownHook(() => health.stop());

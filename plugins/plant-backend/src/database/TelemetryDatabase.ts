@@ -27,6 +27,8 @@ export async function openTelemetryDatabase(
     const pool = new Pool({ connectionString: connection, max: 8 });
     // An idle connection dropped by the server (restart, failover) must not crash the backend.
     pool.on('error', e => logger.warn(`Telemetry store connection lost: ${e.message}`));
+    // OEE queries are short; JIT compiling them costs more than it saves.
+    pool.on('connect', client => void client.query('SET jit = off').catch(() => {}));
     await withClient(pool, migrate);
     logger.info('Telemetry store: PostgreSQL');
     return { pool, kind: 'postgres', close: () => pool.end() };

@@ -189,19 +189,23 @@ export class OeeQueries {
     // keeps the current hour and day up to date, so a window that reaches now
     // reads its end from the coarse rows too.
     const to = q.to.getTime() >= this.now() ? Math.ceil(q.to.getTime() / g.stepMs) * g.stepMs : q.to.getTime();
-    // For a site or line: per machine, index range scans on the primary key
-    // (site, line, machine, bucket). For the whole plant: by time (BRIN on bucket).
-    const perMachine = Boolean(q.site || q.line);
+    // Daily rows are few: read them by the filter. Hourly and minute rows are
+    // read per machine (index range scans on the primary key (site, line,
+    // machine, bucket)), which does not grow with the table.
     const rollupParams = [...params];
-    const cols = Object.values(SUM_COLUMNS);
+    const cols = Object.values(SUM_COLUMNS).map(c => `r.${c}`).join(', ');
+    const by = (alias: string) =>
+      `${q.site ? ` AND ${alias}.site = $3` : ''}${q.line ? ` AND ${alias}.line = $${q.site ? 4 : 3}` : ''}`;
     const parts = rollupSegments(q.from.getTime(), to, g.stepMs).map(({ table, ranges }) => {
       const where = ranges
         .map(([a, b]) => `(r.bucket >= $${rollupParams.push(new Date(a))} AND r.bucket < $${rollupParams.push(new Date(b))})`)
         .join(' OR ');
-      return perMachine
-        ? `SELECT r.bucket, ${cols.map(c => `r.${c}`).join(', ')} FROM ${table} r
-           WHERE r.site = pm.site AND r.line = pm.line AND r.machine = pm.machine AND (${where})`
-        : `SELECT r.site, r.line, r.machine, r.bucket, ${cols.map(c => `r.${c}`).join(', ')} FROM ${table} r WHERE (${where})`;
+      return table === 'plant_rollup_day'
+        ? `SELECT r.site, r.line, r.machine, r.bucket, ${cols} FROM ${table} r WHERE (${where})${by('r')}`
+        : `SELECT pm.site, pm.line, pm.machine, r.bucket, ${cols} FROM plant_machine pm CROSS JOIN LATERAL
+             (SELECT r.bucket, ${cols} FROM ${table} r
+              WHERE r.site = pm.site AND r.line = pm.line AND r.machine = pm.machine AND (${where})) r
+           WHERE true${by('pm')}`;
     });
     let spanJoin = '';
     if (g.spans) {
@@ -212,7 +216,7 @@ export class OeeQueries {
       ];
       spanJoin = ` JOIN unnest($${a}::text[], $${b}::timestamptz[], $${c}::timestamptz[], $${d}::text[])
         AS s(span_site, span_start, span_end, span_label)
-        ON s.span_site = ${perMachine ? 'pm' : 'r'}.site AND r.bucket >= s.span_start AND r.bucket < s.span_end`;
+        ON s.span_site = r.site AND r.bucket >= s.span_start AND r.bucket < s.span_end`;
     }
     const groups = new Map<string, { key: string[]; sums: Sums; machines: Set<string> }>();
     const groupFor = (key: string[]) => {
@@ -230,8 +234,8 @@ export class OeeQueries {
            ${SUM_NAMES.map(n => `sum(${n}) AS ${n}`).join(', ')}
          FROM (SELECT ${g.sql.join(', ')}, site || '/' || line || '/' || machine AS id,
                  ${SUM_NAMES.map(n => `sum(r.${SUM_COLUMNS[n]}) AS ${n}`).join(', ')}
-               FROM ${perMachine ? `plant_machine pm CROSS JOIN LATERAL (${parts.join(' UNION ALL ')}) r` : `(${parts.join(' UNION ALL ')}) r`}${spanJoin}
-               WHERE $1::timestamptz IS NOT NULL AND $2::timestamptz IS NOT NULL${perMachine ? filter : ''}
+               FROM (${parts.join(' UNION ALL ')}) r${spanJoin}
+               WHERE $1::timestamptz IS NOT NULL AND $2::timestamptz IS NOT NULL
                GROUP BY ${keyCols.join(', ')}, site, line, machine) m
          GROUP BY ${keyCols.join(', ')}`,
         rollupParams,
