@@ -25,6 +25,8 @@ export class AlertService {
       /** The telemetry store, for open Andon calls. */
       pool?: Pool;
       loadEntities: () => Promise<Entity[]>;
+      /** Fills in the runbook of an alert that names none (the on-call runbooks). */
+      runbookFor?: (alertName: string, entityRefs: string[]) => Promise<string | null>;
     },
   ) {}
 
@@ -55,6 +57,9 @@ export class AlertService {
       } catch (e: any) {
         sources.push({ source: 'andon', status: 'unknown', message: `Andon calls could not be read: ${e.message}` });
       }
+    }
+    if (this.deps.runbookFor) {
+      for (const alert of alerts) alert.runbookUrl ??= await this.deps.runbookFor(alert.name, alert.entityRefs);
     }
     return { alerts: alerts.sort(compareAlerts), sources };
   }

@@ -41,6 +41,8 @@ export interface HealthDeps {
   permissionsRegistry: PermissionsRegistryService;
   signals?: SignalsService;
   notifications?: NotificationService;
+  /** The runbook link of an alert without a `plantops.io/runbook` or runbook_url (the on-call runbooks). */
+  runbookFor?: (alertName: string, entityRefs: string[]) => Promise<string | null>;
 }
 
 /**
@@ -90,6 +92,7 @@ export async function setupHealth(d: HealthDeps) {
     alertmanager: alertmanagerUrl ? new AlertmanagerClient({ baseUrl: alertmanagerUrl }) : undefined,
     pool: d.pool,
     loadEntities,
+    runbookFor: d.runbookFor,
   });
 
   if (h?.getOptionalBoolean('enabled') ?? true) {

@@ -1,4 +1,4 @@
-import type { Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import {
@@ -30,7 +30,7 @@ export interface RunbookServiceOptions {
  * once, when it first appears.
  */
 export class RunbookService {
-  private current?: { at: number; set: RunbookSet };
+  private current?: { at: number; set: RunbookSet; entities: Map<string, Entity> };
   private loading?: Promise<RunbookSet>;
   private logged = new Set<string>();
 
@@ -70,6 +70,30 @@ export class RunbookService {
     );
   }
 
+  /**
+   * The runbook page for a firing alert, opened for the first of its
+   * entities a runbook applies to. The most specific runbook wins: the one
+   * answering the fewest alerts, then one scoped by type or by ref, then the
+   * most severe; with none applying, any runbook answering the alert.
+   */
+  async linkFor(alertName: string, entityRefs: string[] = []): Promise<string | null> {
+    const rank = (r: Runbook) => [r.alerts.length, r.appliesTo.types?.length || r.appliesTo.entities?.length ? 0 : 1, Number(r.severity.slice(1))];
+    const byRank = (a: Runbook, b: Runbook) => {
+      const [x, y] = [rank(a), rank(b)];
+      return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+    };
+    const answering = (await this.list({ alert: alertName })).sort(byRank);
+    if (!answering.length) return null;
+    const href = (id: string, entity?: string) =>
+      `/runbooks/${encodeURIComponent(id)}?${new URLSearchParams({ ...(entity ? { entity } : {}), alert: alertName })}`;
+    for (const ref of entityRefs) {
+      const entity = this.current?.entities.get(ref.toLocaleLowerCase('en-US'));
+      const applies = entity && answering.find(r => runbookAppliesTo(r, entity));
+      if (applies) return href(applies.id, ref);
+    }
+    return href(answering[0].id, entityRefs[0]);
+  }
+
   private async load(): Promise<RunbookSet> {
     const { files, errors } = await readRunbookFiles(this.options.locations, this.options.urlReader);
     const problems: RunbookProblem[] = errors.map(e =>
@@ -90,7 +114,11 @@ export class RunbookService {
       if (!this.logged.has(p.message)) this.options.logger.warn(`Runbook rejected: ${p.message}`);
     }
     this.logged = new Set(set.problems.map(p => p.message));
-    this.current = { at: Date.now(), set };
+    this.current = {
+      at: Date.now(),
+      set,
+      entities: new Map(entities.map(e => [stringifyEntityRef(e).toLocaleLowerCase('en-US'), e])),
+    };
     return set;
   }
 }

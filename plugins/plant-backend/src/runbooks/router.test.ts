@@ -41,6 +41,26 @@ describe('runbooks router', () => {
     expect(both.body.items.map((r: any) => r.id).sort()).toEqual(['opcua-connection-failed', 'p1-incident-response']);
   });
 
+  it('links a firing alert to the runbook for its entity', async () => {
+    expect(await runbooks.linkFor('KafkaConsumerLagHigh', ['resource:default/ms5-kafka'])).toBe(
+      '/runbooks/kafka-consumer-lag?entity=resource%3Adefault%2Fms5-kafka&alert=KafkaConsumerLagHigh',
+    );
+    // Five runbooks answer ServiceDown for a service; the one about nothing else wins.
+    expect(await runbooks.linkFor('ServiceDown', ['component:default/scada-service'])).toBe(
+      '/runbooks/service-down?entity=component%3Adefault%2Fscada-service&alert=ServiceDown',
+    );
+    // DR failover names the primary by ref, but the connection runbook is the answer to this alert.
+    expect(await runbooks.linkFor('DatabaseConnectionHigh', ['resource:default/ms5-postgres-primary'])).toBe(
+      '/runbooks/database-connection-high?entity=resource%3Adefault%2Fms5-postgres-primary&alert=DatabaseConnectionHigh',
+    );
+    // An entity no runbook applies to still gets the alert's runbook.
+    expect(await runbooks.linkFor('HighErrorRate', ['group:default/oncall-team'])).toBe(
+      '/runbooks/high-error-rate?entity=group%3Adefault%2Foncall-team&alert=HighErrorRate',
+    );
+    expect(await runbooks.linkFor('OEELow', ['productionline:default/ms5-plant-a-filling'])).toBeNull();
+    expect(await runbooks.linkFor('TelemetryIngestionStalled')).toBe('/runbooks/opcua-connection-failed?alert=TelemetryIngestionStalled');
+  });
+
   it('answers bad input and unknown ids with the field and the fix', async () => {
     const bad = await request(app).get('/runbooks?entity=scada-service');
     expect(bad.status).toBe(400);
