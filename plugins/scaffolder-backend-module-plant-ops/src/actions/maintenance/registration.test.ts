@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import yaml from 'yaml';
 import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
 import { capturingAuditor, runAction } from '../../lib/__testUtils__/actionHarness';
 import { createMaintenanceActions } from '../maintenance';
@@ -42,6 +43,13 @@ describe('maintenance, Velero and secret actions as the module registers them', 
       const props = (a.schema?.input as any)?.properties ?? {};
       expect(Object.keys(props)).toContain('cluster');
       for (const [field, p] of Object.entries<any>(props)) expect([field, typeof p.description]).toEqual([field, 'string']);
+      // every example is a template step of this action whose inputs the schema knows, with the required ones present
+      for (const ex of a.examples ?? []) {
+        const steps = yaml.parse(ex.example).steps as { action: string; input: Record<string, unknown> }[];
+        expect(steps.map(st => st.action)).toEqual([a.id]);
+        for (const key of Object.keys(steps[0].input)) expect([a.id, key, key in props]).toEqual([a.id, key, true]);
+        for (const req of (a.schema?.input as any).required ?? []) expect([a.id, req, req in steps[0].input]).toEqual([a.id, req, true]);
+      }
     }
   });
 
