@@ -239,6 +239,38 @@ describe('Kubernetes double through @kubernetes/client-node', () => {
     expect(waiting[0].status?.containerStatuses?.[0].state?.waiting?.reason).toBe('ImagePullBackOff');
   });
 
+  it('gives DaemonSets a pod per schedulable node, StatefulSets ordinal pods, and deletes dependents with their owner', async () => {
+    k8s.seed(
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'edge-1' }, spec: {} },
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'edge-2' }, spec: { unschedulable: true } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'opcua-agent', namespace: 'ms5' },
+        spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } } },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'kafka', namespace: 'ms5' },
+        spec: { replicas: 3, selector: { matchLabels: { app: 'kafka' } }, template: { metadata: { labels: { app: 'kafka' } }, spec: { containers: [{ name: 'k', image: 'kafka:4' }] } } },
+      },
+    );
+    const ds = await k8s.waitFor('apps/v1', 'DaemonSet', 'ms5', 'opcua-agent', d => d.status?.numberReady === 1);
+    expect(ds.status).toMatchObject({ desiredNumberScheduled: 1, updatedNumberScheduled: 1, numberAvailable: 1, observedGeneration: 1 });
+    expect((await core.listPodForAllNamespaces({ labelSelector: 'app=agent' })).items.map(p => p.spec?.nodeName)).toEqual(['edge-1']);
+    await k8s.waitFor('apps/v1', 'StatefulSet', 'ms5', 'kafka', s => s.status?.readyReplicas === 3);
+    const kafka = await core.listNamespacedPod({ namespace: 'ms5', labelSelector: 'app=kafka' });
+    expect(kafka.items.map(p => p.metadata?.name)).toEqual(['kafka-0', 'kafka-1', 'kafka-2']);
+    expect(kafka.items.every(p => p.spec?.nodeName === 'edge-1')).toBe(true);
+
+    await apps.createNamespacedDeployment({ namespace: 'ms5', body: deployment('gone', 'gone:1', 2) });
+    await k8s.waitFor('apps/v1', 'Deployment', 'ms5', 'gone', d => d.status?.availableReplicas === 2);
+    await apps.deleteNamespacedDeployment({ name: 'gone', namespace: 'ms5' });
+    expect((await apps.listNamespacedReplicaSet({ namespace: 'ms5', labelSelector: 'app=gone' })).items).toEqual([]);
+    expect((await core.listNamespacedPod({ namespace: 'ms5', labelSelector: 'app=gone' })).items).toEqual([]);
+  });
+
   it('streams watch events from a resourceVersion, and says 410 Expired for a compacted one', async () => {
     const start = await core.listNamespacedConfigMap({ namespace: 'ms5' });
     const events: string[] = [];

@@ -231,7 +231,8 @@ export class Store {
     // garbage collection: dependents whose owner is gone go with it
     const uid = obj.metadata.uid;
     for (const [, dep] of [...this.objects.entries()]) {
-      if (dep.object.metadata.ownerReferences?.some((r: any) => r.uid === uid)) {
+      const stillThere = this.objects.has(this.key(dep.resource, dep.object.metadata.namespace, dep.object.metadata.name));
+      if (stillThere && dep.object.metadata.ownerReferences?.some((r: any) => r.uid === uid)) {
         this.delete(dep.resource, dep.object.metadata.namespace, dep.object.metadata.name);
       }
     }
