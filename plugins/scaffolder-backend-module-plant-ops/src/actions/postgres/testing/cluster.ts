@@ -33,6 +33,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class TestCluster {
   constructor(
     readonly name: string,
@@ -97,7 +106,9 @@ export class TestClusters {
   private constructor(readonly root: string, readonly superPassword: string) {}
 
   static async create(superPassword = `sup-${Math.random().toString(36).slice(2)}xyz`) {
+    await TestClusters.sweepStale();
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'plantops-pg-'));
+    await fs.writeFile(path.join(root, 'owner.pid'), String(process.pid));
     await fs.chmod(root, 0o755);
     if (process.getuid?.() === 0) await exec('chown', ['postgres:postgres', root]);
     return new TestClusters(root, superPassword);
@@ -134,6 +145,26 @@ export class TestClusters {
     this.clusters.push(c);
     await c.start();
     return c;
+  }
+
+  /**
+   * Servers left by a test process that was killed before its afterAll ran
+   * (its owner.pid is gone): stopped and deleted, so they do not pile up.
+   */
+  static async sweepStale() {
+    const names = await fs.readdir(os.tmpdir()).catch(() => [] as string[]);
+    for (const n of names.filter(x => x.startsWith('plantops-pg-'))) {
+      const root = path.join(os.tmpdir(), n);
+      const pid = Number(await fs.readFile(path.join(root, 'owner.pid'), 'utf8').catch(() => 'NaN'));
+      if (!Number.isInteger(pid) || isAlive(pid)) continue;
+      for (const d of await fs.readdir(root).catch(() => [] as string[])) {
+        const dir = path.join(root, d);
+        if (await fs.stat(path.join(dir, 'PG_VERSION')).then(() => true, () => false)) {
+          await pgBin('pg_ctl', ['-D', dir, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+        }
+      }
+      await fs.rm(root, { recursive: true, force: true });
+    }
   }
 
   adopt(c: TestCluster) {
