@@ -19,7 +19,7 @@ const DERIVED: { kind: string; relations: string[] }[] = [
 ];
 
 export interface SweepOptions {
-  /** Probes running at once, over all entities; default 32. */
+  /** Runs of one probe kind at once (a probe may set its own); default 32. */
   concurrency?: number;
   /** Per probe; default 5000 ms. */
   timeoutMs?: number;
@@ -65,7 +65,17 @@ export class HealthSweeper {
       }
     }
     const timeoutMs = this.options.timeoutMs ?? 5000;
-    const ran = await mapLimit(jobs, this.options.concurrency ?? 32, j => runProbe(j.probe, j.entity, timeoutMs));
+    // Each probe kind has its own limit, so slow OPC UA sessions do not hold up cheap HTTP checks.
+    const ran = new Array<Awaited<ReturnType<typeof runProbe>>>(jobs.length);
+    await Promise.all(
+      this.deps.probes.map(async probe => {
+        const mine = jobs.map((j, i) => ({ ...j, i })).filter(j => j.probe === probe);
+        const results = await mapLimit(mine, probe.concurrency ?? this.options.concurrency ?? 32, j =>
+          runProbe(j.probe, j.entity, timeoutMs),
+        );
+        results.forEach((r, k) => (ran[mine[k].i] = r));
+      }),
+    );
 
     const own = new Map<string, HealthReason[]>();
     ran.forEach((r, i) => {

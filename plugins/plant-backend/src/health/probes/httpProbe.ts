@@ -6,13 +6,18 @@ import { safeUrl } from './types';
 export interface HttpProbeOptions {
   /** Slower answers make the entity degraded; default 2000 ms. */
   slowMs?: number;
+  /** Requests at once; default 128 (a request waiting on a socket costs nearly nothing). */
+  concurrency?: number;
 }
 
 /** GETs the entity's `plantops.io/health-url`: 2xx is ok, slow is degraded, anything else down. */
 export class HttpProbe implements Probe {
   readonly name = 'http';
   readonly timeoutStatus = 'down' as const;
-  constructor(private readonly options: HttpProbeOptions = {}) {}
+  readonly concurrency: number;
+  constructor(private readonly options: HttpProbeOptions = {}) {
+    this.concurrency = options.concurrency ?? 128;
+  }
 
   appliesTo(entity: Entity) {
     return Boolean(entity.metadata.annotations?.[ANNOTATION_PLANTOPS_HEALTH_URL]);

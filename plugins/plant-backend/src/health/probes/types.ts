@@ -16,6 +16,8 @@ export interface Probe {
   run(entity: Entity, signal: AbortSignal): Promise<ProbeResult>;
   /** The status when the probe does not answer in time: down for reachability probes. */
   readonly timeoutStatus?: HealthStatus;
+  /** Runs of this probe at once; default the sweep's concurrency. Cheap probes (HTTP) take more. */
+  readonly concurrency?: number;
 }
 
 /** `http://user:pw@host/x?token=y` -> `http://host/x`: probe messages must not carry credentials. */
