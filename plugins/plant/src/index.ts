@@ -14,5 +14,10 @@ export {
 export { SitesPage } from './legacySites';
 export { PlantApprovalsPage } from './components/ApprovalsPage/legacy';
 export { approvalsApiFactory } from './api/approvalsApiFactory';
+export {
+  PlantRunbooksPage,
+  EntityPlantRunbooksContent,
+} from './components/RunbooksPage/legacy';
+export { runbooksApiFactory } from './api/runbooksApiFactory';
 export { isPlantEntity } from './lib/scope';
 export * from './api';
