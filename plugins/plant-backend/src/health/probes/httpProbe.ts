@@ -29,7 +29,16 @@ export class HttpProbe implements Probe {
     const started = performance.now();
     let res: Response;
     try {
-      res = await fetch(url, { signal, redirect: 'manual', headers: { accept: 'application/json, */*' } });
+      // fetch refuses URLs with credentials: they travel as Basic auth instead.
+      const target = new URL(url);
+      const headers: Record<string, string> = { accept: 'application/json, */*' };
+      if (target.username || target.password) {
+        const user = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+        headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`;
+        target.username = '';
+        target.password = '';
+      }
+      res = await fetch(target, { signal, redirect: 'manual', headers });
       await res.arrayBuffer().catch(() => undefined);
     } catch (e: any) {
       const code = e?.cause?.code ?? e?.cause?.message ?? e?.message;
