@@ -41,7 +41,7 @@ export const IncidentView = () => {
       {actionError && <ResponseErrorPanel error={actionError} />}
       {i.status === 'open' && (
         <InfoCard title="Record">
-          <TextField fullWidth multiline label="Note or resolution" value={text} onChange={e => setText(e.target.value)} />
+          <TextField id="incident-text" fullWidth multiline label="Note or resolution" value={text} onChange={e => setText(e.target.value)} />
           <Box mt={1} display="flex" style={{ gap: 8 }}>
             <Button variant="outlined" onClick={act(() => api.recordIncidentEvent(i.id, { type: 'acknowledgement', text: text || 'Acknowledged' }))}>Acknowledge</Button>
             <Button variant="outlined" disabled={!text.trim()} onClick={act(() => api.recordIncidentEvent(i.id, { type: 'note', text }))}>Add note</Button>
