@@ -110,7 +110,9 @@ export class MachineSim {
   private total = 0;
   private good = 0;
   private reject = 0;
-  private emitted = { total: -1, good: -1, reject: -1 };
+  /** Rejects made while the line starts up after a changeover (a subset of reject). */
+  private startupReject = 0;
+  private emitted = { total: -1, good: -1, reject: -1, startupReject: -1 };
 
   private state: MachineState = 'NoShift';
   private stateAt: number;
@@ -218,7 +220,7 @@ export class MachineSim {
   }
 
   resetCounters(): void {
-    this.total = this.good = this.reject = 0;
+    this.total = this.good = this.reject = this.startupReject = 0;
     this.emitCounters(true);
   }
 
@@ -269,13 +271,13 @@ export class MachineSim {
     );
     for (; this.runParts < due; this.runParts++) {
       this.partsSinceChangeover++;
-      const p =
-        this.partsSinceChangeover <= startupParts
-          ? this.b.startupRejectRate
-          : this.b.rejectRate;
+      const startup = this.partsSinceChangeover <= startupParts;
+      const p = startup ? this.b.startupRejectRate : this.b.rejectRate;
       this.total++;
-      if (this.partRng.float() < p) this.reject++;
-      else this.good++;
+      if (this.partRng.float() < p) {
+        this.reject++;
+        if (startup) this.startupReject++;
+      } else this.good++;
     }
   }
 
@@ -340,13 +342,13 @@ export class MachineSim {
   }
 
   private emitCounters(always: boolean): void {
-    const { total, good, reject } = this;
+    const { total, good, reject, startupReject } = this;
     const e = this.emitted;
     if (!always && e.total === total && e.good === good && e.reject === reject)
       return;
-    this.emitted = { total, good, reject };
+    this.emitted = { total, good, reject, startupReject };
     this.countersAt = this.now;
-    this.emit({ type: 'counters', total, good, reject });
+    this.emit({ type: 'counters', total, good, reject, startupReject });
   }
 
   private emitIdealCycleTime(): void {

@@ -168,7 +168,7 @@ export class OeeQueries {
 
   async trend(q: OeeQuery & { resolution: Resolution }) {
     const g = this.grouping({ resolution: q.resolution });
-    const groups = await this.sums(q, g);
+    const groups = await this.sums(q, g, false);
     return [...groups.values()]
       .map(({ key, sums, machines }) => {
         const { result } = toGroup({}, sums, machines.size);
@@ -178,7 +178,7 @@ export class OeeQueries {
       .sort((a, b) => a.t.localeCompare(b.t));
   }
 
-  private async sums(q: OeeQuery, g: Grouping) {
+  private async sums(q: OeeQuery, g: Grouping, withMachines = true) {
     const params: unknown[] = [q.from, q.to];
     let filter = '';
     if (q.site) filter += ` AND site = $${params.push(q.site)}`;
@@ -229,21 +229,24 @@ export class OeeQueries {
       return entry;
     };
     if (parts.length > 0) {
+      const from = `FROM (${parts.join(' UNION ALL ')}) r${spanJoin}
+               WHERE $1::timestamptz IS NOT NULL AND $2::timestamptz IS NOT NULL`;
+      const rollupSums = SUM_NAMES.map(n => `sum(r.${SUM_COLUMNS[n]}) AS ${n}`).join(', ');
+      // A trend needs no machine list: one aggregate. Otherwise per machine
+      // first, so the list comes without a DISTINCT sort.
       const rows = await this.pool.query(
-        `SELECT ${keyCols.join(', ')}, array_agg(id) AS machines,
-           ${SUM_NAMES.map(n => `sum(${n}) AS ${n}`).join(', ')}
-         FROM (SELECT ${g.sql.join(', ')}, site || '/' || line || '/' || machine AS id,
-                 ${SUM_NAMES.map(n => `sum(r.${SUM_COLUMNS[n]}) AS ${n}`).join(', ')}
-               FROM (${parts.join(' UNION ALL ')}) r${spanJoin}
-               WHERE $1::timestamptz IS NOT NULL AND $2::timestamptz IS NOT NULL
-               GROUP BY ${keyCols.join(', ')}, site, line, machine) m
-         GROUP BY ${keyCols.join(', ')}`,
+        withMachines
+          ? `SELECT ${keyCols.join(', ')}, array_agg(id) AS machines, ${SUM_NAMES.map(n => `sum(${n}) AS ${n}`).join(', ')}
+             FROM (SELECT ${g.sql.join(', ')}, site || '/' || line || '/' || machine AS id, ${rollupSums}
+                   ${from} GROUP BY ${keyCols.join(', ')}, site, line, machine) m
+             GROUP BY ${keyCols.join(', ')}`
+          : `SELECT ${g.sql.join(', ')}, ${rollupSums} ${from} GROUP BY ${keyCols.join(', ')}`,
         rollupParams,
       );
       for (const r of rows.rows) {
         const entry = groupFor(keyCols.map(c => String(r[c])));
         for (const f of SUM_NAMES) entry.sums[f] += Number(r[f] ?? 0);
-        for (const m of r.machines as string[]) entry.machines.add(m);
+        for (const m of (r.machines ?? []) as string[]) entry.machines.add(m);
       }
     }
     // The open interval of each machine's current state, up to now.
