@@ -15,6 +15,12 @@ export { SitesPage } from './legacySites';
 export { PlantApprovalsPage } from './components/ApprovalsPage/legacy';
 export { approvalsApiFactory } from './api/approvalsApiFactory';
 export {
+  EntityPlantHealthCard,
+  EntityPlantAlertsCard,
+  PlantNowPage,
+} from './components/NowPage/legacy';
+export { healthApiFactory } from './api/healthApiFactory';
+export {
   PlantRunbooksPage,
   EntityPlantRunbooksContent,
 } from './components/RunbooksPage/legacy';
