@@ -49,6 +49,17 @@ describe('plant:argocd:rollback', () => {
     expect(everythingSaid(run, auditor)).not.toContain(argo.token);
   });
 
+  it('a retried task does not roll back twice and still says it turned automated sync off', async () => {
+    const { action } = setup();
+    const cache = new Map<string, unknown>();
+    await runAction(action, { appName: 'iip-core', historyId: 1, disableAutoSync: true, timeoutSeconds: 10 }, { checkpointCache: cache });
+    argo.clearRequests();
+    const retry = await runAction(action, { appName: 'iip-core', historyId: 1, disableAutoSync: true, timeoutSeconds: 10 }, { checkpointCache: cache });
+    expect(retry.error).toBeUndefined();
+    expect(retry.output).toMatchObject({ autoSyncDisabled: true, revisionAfter: 'r1' });
+    expect(argo.writes()).toEqual([]);
+  });
+
   it('plans in a dry run without writing', async () => {
     const { action } = setup();
     const run = await runAction(action, { appName: 'iip-core', historyId: 0, disableAutoSync: true }, { dryRun: true });

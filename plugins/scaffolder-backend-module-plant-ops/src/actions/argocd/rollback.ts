@@ -84,18 +84,20 @@ export function createArgocdRollbackAction(options: ArgocdActionOptions) {
           if (app.status?.operationState?.phase === 'Running') {
             throw new Error(`another operation is already running on ${appName}: ${describeApp(app)}. Wait for it to finish, then run the step again; nothing was changed`);
           }
-          const disabled = await ctx.checkpoint({
+          // returns the policy it turned off (kept for a retry, which no longer sees it on the app)
+          const turnedOff = await ctx.checkpoint({
             key: `argocd-disable-autosync:${target.id}`,
-            fn: async () => {
-              if (!automated) return false;
+            fn: async (): Promise<JsonObject | null> => {
+              if (!automated) return null;
               if (ctx.signal?.aborted) throw new CancelledError(`before turning automated sync of ${appName} off; nothing was changed`);
               await client.setAutomatedSync(appName, null);
               ctx.logger.warn(`Turned automated sync of ${appName} off (was ${JSON.stringify(automated)}); re-enable it once Git holds the fix`);
-              return true;
+              return { ...automated };
             },
           });
+          const disabled = turnedOff !== null;
           ctx.output('autoSyncDisabled', disabled);
-          const changedSoFar = disabled ? ` Automated sync of ${appName} was turned off by this step (was ${JSON.stringify(automated)}).` : '';
+          const changedSoFar = disabled ? ` Automated sync of ${appName} was turned off by this step (was ${JSON.stringify(turnedOff)}).` : '';
           const startedAt = await ctx.checkpoint({
             key: `argocd-rollback:${target.id}:${entry.id}`,
             fn: async () => {
@@ -106,8 +108,8 @@ export function createArgocdRollbackAction(options: ArgocdActionOptions) {
                 return started.status?.operationState?.startedAt ?? '';
               } catch (e) {
                 // the rollback did not start: put automated sync back, so the app is as it was
-                if (disabled && automated) {
-                  await client.setAutomatedSync(appName, automated);
+                if (turnedOff) {
+                  await client.setAutomatedSync(appName, turnedOff);
                   ctx.logger.info(`Turned automated sync of ${appName} back on`);
                 }
                 const why = e instanceof ArgoCdError ? e.message : (e as Error).message;

@@ -73,10 +73,12 @@ describe('plant:kubernetes:rollout-undo', () => {
     await runAction(action, input, { checkpointCache: cache });
     expect(image()).toBe('ms5/dms:1.1');
     k8s.clearRequests();
-    // the retry plans again (now from revision 4) but its key differs: it must not undo the undo
-    const again = await runAction(action, input, { checkpointCache: new Map([...cache.entries()].map(([k, v]) => [k, v])) });
-    expect(again.checkpoints[0]).toBe('rollout-undo:ms5-prod-aks/ms5/deployment/dms-service:4->3');
+    // the retry keeps the plan it made (3 -> 2) instead of planning again from revision 4, so it does not undo the undo
+    const again = await runAction(action, input, { checkpointCache: cache });
     expect(again.error).toBeUndefined();
+    expect(again.checkpoints).toEqual(['rollout-undo-plan:ms5-prod-aks/ms5/deployment/dms-service:0', 'rollout-undo:ms5-prod-aks/ms5/deployment/dms-service:3->2']);
+    expect(k8s.writes()).toEqual([]);
+    expect(image()).toBe('ms5/dms:1.1');
   });
 
   it('fails on ProgressDeadlineExceeded, saying what it changed', async () => {

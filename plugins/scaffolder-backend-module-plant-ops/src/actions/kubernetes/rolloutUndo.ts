@@ -46,7 +46,14 @@ export function createRolloutUndoAction(options: KubernetesActionOptions) {
       const workload = `${target.namespace}/deployment/${target.name}`;
       let plan: RolloutUndoPlan;
       try {
-        plan = await planRolloutUndo(target.apps, target.namespace, target.name, input.toRevision);
+        const fresh = () => planRolloutUndo(target.apps, target.namespace, target.name, input.toRevision);
+        // the plan is fixed once per task: a retry must not plan again from the rolled-back state and undo the undo
+        plan = ctx.isDryRun
+          ? await fresh()
+          : ((await ctx.checkpoint({
+              key: `rollout-undo-plan:${target.id}:${input.toRevision}`,
+              fn: async () => JSON.parse(JSON.stringify(await fresh())) as JsonObject,
+            })) as unknown as RolloutUndoPlan);
       } catch (e) {
         if (e instanceof RolloutUndoError) {
           if (e.message.startsWith('unable to find specified revision')) {

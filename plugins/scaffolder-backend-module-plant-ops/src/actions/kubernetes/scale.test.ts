@@ -28,6 +28,17 @@ describe('plant:kubernetes:scale', () => {
     expect(auditor.events[0]).toMatchObject({ meta: { replicasBefore: 3, replicasAfter: 5 }, outcome: 'success' });
   });
 
+  it('a retried task neither scales again nor trips over its own change', async () => {
+    const { action } = setup();
+    const cache = new Map<string, unknown>();
+    await runAction(action, { ...input, expectedReplicas: 3 }, { checkpointCache: cache });
+    k8s.clearRequests();
+    const retry = await runAction(action, { ...input, expectedReplicas: 3 }, { checkpointCache: cache });
+    expect(retry.error).toBeUndefined();
+    expect(retry.output).toMatchObject({ replicasBefore: 3, replicasAfter: 5, changed: true });
+    expect(k8s.writes()).toEqual([]);
+  });
+
   it('plans in a dry run without writing', async () => {
     const { action } = setup();
     const run = await runAction(action, { ...input, replicas: 0 }, { dryRun: true });

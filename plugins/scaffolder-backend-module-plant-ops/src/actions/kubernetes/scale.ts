@@ -44,9 +44,14 @@ export function createScaleAction(options: KubernetesActionOptions) {
       const target = await resolveWorkload(input, { kube, catalog, credentials });
       const workload = `${target.namespace}/${target.kind.toLowerCase()}/${target.name}`;
       const kind = target.kind as 'Deployment' | 'StatefulSet';
-      const { replicas: before } = await readScale(target.apps, kind, target.namespace, target.name).catch(e => {
-        throw new Error(describeKubeError(`reading the scale of ${workload}`, e));
-      });
+      const readBefore = async () => {
+        const { replicas } = await readScale(target.apps, kind, target.namespace, target.name).catch(e => {
+          throw new Error(describeKubeError(`reading the scale of ${workload}`, e));
+        });
+        return replicas;
+      };
+      // a retried task keeps the count it saw first, so its outputs and checks stay those of the first run
+      const before = ctx.isDryRun ? await readBefore() : await ctx.checkpoint({ key: `scale-before:${target.id}`, fn: readBefore });
       if (input.expectedReplicas !== undefined && input.expectedReplicas !== before) {
         throw fieldError('expectedReplicas', `${workload} runs ${before} replicas, not ${input.expectedReplicas}`, 'Someone scaled it meanwhile: check why, then set expectedReplicas to the current count or leave it out');
       }
