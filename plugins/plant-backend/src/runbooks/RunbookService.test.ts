@@ -144,6 +144,16 @@ parameters:
     expect(logger.warn).toHaveBeenCalledTimes(problems.length);
   });
 
+  it('never shows or logs credentials of a URL location', async () => {
+    const { service, logger } = serviceWith([{ type: 'url', target: `${baseUrl.replace('//', '//runbooks:s3cr3t-token@')}/team-runbooks/missing.md` }]);
+    const { problems } = await service.get();
+    expect(problems).toHaveLength(1);
+    expect(problems[0].source).toBe(`${baseUrl.replace('//', '//***@')}/team-runbooks/missing.md`);
+    const logged = JSON.stringify([problems, logger.warn.mock.calls, logger.info.mock.calls, logger.error.mock.calls]);
+    expect(logged).toContain('location: cannot read runbook location url:');
+    expect(logged).not.toContain('s3cr3t-token');
+  });
+
   it('filters by alert and entity, and re-reads after the refresh interval without logging old problems again', async () => {
     let calls = 0;
     const { service, logger } = serviceWith([{ type: 'dir', target: dir }], {

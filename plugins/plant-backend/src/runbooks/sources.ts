@@ -14,6 +14,19 @@ export interface RunbookFile {
   text: string;
 }
 
+/** A URL as it may be shown and logged: credentials in it are masked. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '***';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 const isRunbookFile = (p: string) => p.endsWith('.md') && path.basename(p).toLowerCase() !== 'readme.md';
 
 /**
@@ -36,17 +49,20 @@ export async function readRunbookFiles(
         }
       } else if (new URL(loc.target).pathname.endsWith('.md')) {
         const res = await urlReader.readUrl(loc.target);
-        files.push({ source: loc.target, text: (await res.buffer()).toString('utf8') });
+        files.push({ source: displayUrl(loc.target), text: (await res.buffer()).toString('utf8') });
       } else {
         const tree = await urlReader.readTree(loc.target, { filter: p => isRunbookFile(p) });
         const entries = await tree.files();
         entries.sort((a, b) => a.path.localeCompare(b.path));
         for (const f of entries) {
-          files.push({ source: `${loc.target.replace(/\/$/, '')}/${f.path}`, text: (await f.content()).toString('utf8') });
+          files.push({ source: `${displayUrl(loc.target).replace(/\/$/, '')}/${f.path}`, text: (await f.content()).toString('utf8') });
         }
       }
     } catch (e) {
-      errors.push({ source: loc.target, message: `cannot read runbook location ${loc.type}:${loc.target}: ${(e as Error).message}` });
+      // The reader's message may quote the URL, credentials included.
+      const shown = displayUrl(loc.target);
+      const message = (e as Error).message.split(loc.target).join(shown);
+      errors.push({ source: shown, message: `cannot read runbook location ${loc.type}:${shown}: ${message}` });
     }
   }
   return { files, errors };
