@@ -39,7 +39,10 @@ describe('plant:kubernetes:set-image', () => {
     expect(image()).toBe('ms5/gateway:v2.4.1');
     const patch = k8s.writes()[0];
     expect(patch).toMatchObject({ method: 'PATCH', contentType: 'application/strategic-merge-patch+json' });
-    expect(run.checkpoints).toEqual(['set-image:ms5-prod-aks/ms5/deployment/ms5-gateway:ms5-gateway:ms5/gateway:v2.4.1']);
+    expect(run.checkpoints).toEqual([
+      'set-image-before:ms5-prod-aks/ms5/deployment/ms5-gateway:ms5-gateway',
+      'set-image:ms5-prod-aks/ms5/deployment/ms5-gateway:ms5-gateway:ms5/gateway:v2.4.1',
+    ]);
     expect(auditor.events[0]).toMatchObject({
       meta: { action: 'plant:kubernetes:set-image', target: 'ms5-prod-aks/ms5/deployment/ms5-gateway', actor: 'user:default/jane.doe', dryRun: false },
       outcome: 'success',
@@ -83,6 +86,7 @@ describe('plant:kubernetes:set-image', () => {
     k8s.clearRequests();
     const again = await runAction(action, input, { checkpointCache: cache });
     expect(again.error).toBeUndefined();
+    expect(again.output).toMatchObject({ imageBefore: 'ms5/gateway:v2.4.0', imageAfter: 'ms5/gateway:v2.4.1', changed: true });
     expect(k8s.writes()).toEqual([]);
   });
 

@@ -72,7 +72,10 @@ export function createSetImageAction(options: KubernetesActionOptions) {
       if (!(container in images)) {
         throw fieldError('container', `${target.kind} ${target.name} has no container "${container}"`, `Use one of ${names.join(', ')}`);
       }
-      const before = images[container];
+      // a retried task keeps the image it saw first, so it reports the real change
+      const before = ctx.isDryRun
+        ? images[container]
+        : await ctx.checkpoint({ key: `set-image-before:${target.id}:${container}`, fn: async () => images[container] });
       const workload = `${target.namespace}/${target.kind.toLowerCase()}/${target.name}`;
       ctx.output('cluster', target.cluster);
       ctx.output('workload', workload);
