@@ -40,7 +40,9 @@ describe('template registration', () => {
         }),
       ],
     });
-    const base = `http://localhost:${server.address().port}/api/catalog`;
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('the test backend has no port');
+    const base = `http://localhost:${address.port}/api/catalog`;
     let templates: AlphaEntity[] = [];
     for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
       const res = await fetch(`${base}/entities?filter=kind=template`);
