@@ -1,4 +1,4 @@
-import type { AuthService } from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   type Entity,
   parseEntityRef,
@@ -25,6 +25,7 @@ export class PlantCrossEntityProcessor implements CatalogProcessor {
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
+    private readonly logger: LoggerService,
   ) {}
 
   getProcessorName(): string {
@@ -74,10 +75,17 @@ export class PlantCrossEntityProcessor implements CatalogProcessor {
     });
     if (!checks.length) return entity;
 
-    const { items } = await this.catalog.getEntitiesByRefs(
-      { entityRefs: checks.map(c => c.ref), fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.type', 'spec.site'] },
-      { credentials: await this.auth.getOwnServiceCredentials() },
-    );
+    let items: Array<Entity | undefined>;
+    try {
+      ({ items } = await this.catalog.getEntitiesByRefs(
+        { entityRefs: checks.map(c => c.ref), fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.type', 'spec.site'] },
+        { credentials: await this.auth.getOwnServiceCredentials() },
+      ));
+    } catch (error) {
+      // A busy catalog API is no fault of the Site: check again next round.
+      this.logger.warn(`Could not check ${self} against the entities it names: ${(error as Error).message}`);
+      return entity;
+    }
     const problems = checks
       .map((c, i) => (items[i] ? c.check(items[i]!) : undefined))
       .filter((p): p is string => Boolean(p));

@@ -55,7 +55,7 @@ export const catalogModulePlantEntities = createBackendModule({
         const { catalog, config, logger, database, scheduler } = deps;
         catalog.addProcessor(new PlantEntitiesProcessor());
         catalog.addProcessor(
-          new PlantCrossEntityProcessor(deps.catalogApi, deps.auth),
+          new PlantCrossEntityProcessor(deps.catalogApi, deps.auth, logger),
         );
 
         const registryConfig = config.getOptionalConfig('plant.siteRegistry');

@@ -182,8 +182,8 @@ function describeError(error: unknown): string {
     } catch {
       // not JSON: keep the text
     }
-    const text = typeof body === 'object' && body ? body.message ?? body.reason : String(body);
-    return `the API answered ${e.code}${text ? `: ${text}` : ''}`;
+    const text = typeof body === 'object' && body ? body.message ?? body.reason : body;
+    return `the API answered ${e.code}${typeof text === 'string' && text ? `: ${text}` : ''}`;
   }
   const cause = e.cause ? ` (${e.cause.code ?? e.cause.message})` : '';
   return `${e.message ?? String(error)}${cause}`;
