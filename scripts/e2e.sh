@@ -20,11 +20,45 @@ for port in 3000 7007; do
   fi
 done
 
+# The test services (scripts/services.sh): Prometheus and Alertmanager feed the
+# Health and Alerts cards and the Now page.
+[ -f .services/env ] || die "no .services/env: start the test services first (bash scripts/services.sh start)"
+# shellcheck disable=SC1091
+source .services/env
+for url in "$PLANTOPS_TEST_PROMETHEUS_URL/-/ready" "$PLANTOPS_TEST_ALERTMANAGER_URL/-/ready"; do
+  curl -fsS -o /dev/null "$url" || die "$url does not answer: start the test services (bash scripts/services.sh start)"
+done
+
+k8s_pid='' portal_pid=''
+dead_target="$PLANTOPS_TEST_PROMETHEUS_TARGETS_DIR/e2e-scada-service.json"
+cleanup() {
+  [ -z "$portal_pid" ] || { kill -- -"$portal_pid" 2>/dev/null || true; wait "$portal_pid" 2>/dev/null || true; }
+  [ -z "$k8s_pid" ] || { kill "$k8s_pid" 2>/dev/null || true; wait "$k8s_pid" 2>/dev/null || true; }
+  rm -f "$dead_target" .services/e2e-kubernetes.json
+}
+trap cleanup EXIT
+
+# A scrape target that never answers, labelled as scada-service: Prometheus's
+# `up == 0` fires the guide's ServiceDown rule after its 1 m, into Alertmanager.
+printf '[{"targets":["127.0.0.1:9"],"labels":{"service":"scada-service","e2e":"plantops-portal"}}]\n' >"$dead_target"
+
+# The Kubernetes API double, seeded with scada-service's Deployment and pods.
+rm -f .services/e2e-kubernetes.json
+node --require @backstage/cli/config/nodeTransform.cjs packages/app/e2e-tests/support/kubernetesDouble.ts \
+  .services/e2e-kubernetes.json >.services/e2e-kubernetes.log 2>&1 &
+k8s_pid=$!
+until [ -s .services/e2e-kubernetes.json ]; do
+  kill -0 "$k8s_pid" 2>/dev/null || { cat .services/e2e-kubernetes.log >&2; die "the Kubernetes API double did not start"; }
+  sleep 1
+done
+PLANTOPS_E2E_K8S_URL=$(node -p 'require("./.services/e2e-kubernetes.json").url')
+PLANTOPS_E2E_K8S_TOKEN=$(node -p 'require("./.services/e2e-kubernetes.json").token')
+export PLANTOPS_E2E_K8S_URL PLANTOPS_E2E_K8S_TOKEN
+log "Kubernetes API double on $PLANTOPS_E2E_K8S_URL"
+
 log "starting the portal for the browser tests (log: $portal_log)"
-setsid yarn start >"$portal_log" 2>&1 &
+setsid yarn start --config "$PWD/app-config.yaml" --config "$PWD/app-config.e2e.yaml" >"$portal_log" 2>&1 &
 portal_pid=$!
-stop_portal() { kill -- -"$portal_pid" 2>/dev/null || true; wait "$portal_pid" 2>/dev/null || true; }
-trap stop_portal EXIT
 
 started=$SECONDS
 wait_for() { # url, what
@@ -48,4 +82,9 @@ yarn playwright test "$@"
 # entity they concern; at start there must be none.
 if sed 's/\x1b\[[0-9;]*m//g' "$portal_log" | grep -E ' catalog (warn|error) .*entity='; then
   die "the catalog logged processing errors at start (above)"
+fi
+
+# The double's token reached the portal through the environment: it must not be in its log.
+if grep -qF "$PLANTOPS_E2E_K8S_TOKEN" "$portal_log"; then
+  die "the portal's log contains the Kubernetes service account token"
 fi

@@ -1,17 +1,8 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { signIn } from './support/session';
 
 // Smoke test of the running portal as a new user meets it: guest sign-in, the
 // catalog of both platforms, an entity page and its dependency graph.
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  const catalog = page.getByRole('link', { name: 'Catalog', exact: true }).first();
-  // Guest sign-in shows an Enter button unless a session already exists.
-  await expect(enter.or(catalog)).toBeVisible();
-  if (await enter.isVisible()) await enter.click();
-  await expect(catalog).toBeVisible();
-}
 
 test('catalog lists both platforms and an entity page shows its graph', async ({
   page,

@@ -1,0 +1,33 @@
+import { test, expect } from '@playwright/test';
+import { signIn } from './support/session';
+
+// Issue 4: a service's Kubernetes tab shows its pods (from the Kubernetes API
+// double scripts/e2e.sh starts, seeded with scada-service's Deployment), and
+// a Site page shows its lines and relations.
+
+test('the Kubernetes tab of scada-service shows its Deployment and pods', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/catalog/default/component/scada-service/kubernetes');
+  // The cluster from the e2e config locator, the Deployment and its two ready pods.
+  await expect(page.getByText('iip-prod-cluster').first()).toBeVisible();
+  await expect(page.getByText('scada-service', { exact: true }).first()).toBeVisible();
+  await expect(page.getByText('2 pods').first()).toBeVisible();
+  await expect(page.getByText('No pods with errors').first()).toBeVisible();
+  await page.getByText('2 pods').first().click();
+  const podName = page.getByText(/^scada-service-[0-9a-f]{10}-[a-z0-9]{5}$/);
+  await expect(podName.first()).toBeVisible();
+  expect(await podName.count()).toBe(2);
+  await page.screenshot({ path: 'test-results/scada-service-kubernetes.png', fullPage: true });
+});
+
+test('a Site page shows its lines and relations', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/catalog/default/site/ms5-plant-a');
+  await expect(page.getByText('Relations', { exact: true }).first()).toBeVisible();
+  const graph = page.locator('svg#dependency-graph').first();
+  await expect(graph).toBeVisible();
+  // The site hasPart its line, and the line's machines are served by MS5.0 services.
+  await expect(graph).toContainText('productionline:default/ms5-plant-a-filling');
+  await expect(page.getByText('has part', { exact: false }).or(page.getByText('hasPart')).first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/site-ms5-plant-a.png', fullPage: true });
+});
