@@ -125,6 +125,8 @@ function valuesFor(t: Entity, environment: string, dryRun: boolean): Record<stri
 }
 
 describe('templates', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+
   it('are valid v1beta3 Templates with the Plantops layout', async () => {
     expect(templates.map(t => t.metadata.name).sort()).toEqual([
       'backup-database', 'database-failback', 'database-failover', 'deploy', 'drain-node', 'emergency-scale-down',
@@ -147,12 +149,16 @@ describe('templates', () => {
   });
 
   describe('through the scaffolder', () => {
-    const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
     let server: any;
+    let backend: { stop(): Promise<void> } | undefined;
+    // Stop the scaffolder's task workers before the test database goes away.
+    afterAll(async () => {
+      await backend?.stop();
+    });
 
     beforeAll(async () => {
       const knex = await databases.init('POSTGRES_15');
-      ({ server } = await startTestBackend({
+      const started = await startTestBackend({
         features: [
           scaffolderPlugin,
           plantOpsModule,
@@ -169,7 +175,9 @@ describe('templates', () => {
             },
           }),
         ],
-      }));
+      });
+      server = started.server;
+      backend = started;
     });
 
     async function registered(): Promise<Map<string, any>> {
@@ -235,7 +243,7 @@ describe('templates', () => {
       }
     });
 
-    it('hold an on-call production run for a second person, who approves it', async () => {
+    it('hold an on-call production run until a second person decides (denied here, so no operation runs)', async () => {
       for (const t of templates) {
         const created = await request(server)
           .post('/api/scaffolder/v2/tasks')
