@@ -200,7 +200,7 @@ async function doublesChild() {
         kind: 'Deployment',
         metadata: {
           name,
-          namespace: `ns-${(seeded + i) % 20}`,
+          namespace: `ns-${String((seeded + i) % 20).padStart(2, "0")}`,
           labels: { app: name, 'plantops.io/catalog': 'true', 'app.kubernetes.io/version': '1.0.0' },
         },
         // No replicas: the doubles' controllers then make no pods, only ReplicaSets.
