@@ -125,6 +125,29 @@ describe('Kubernetes double through @kubernetes/client-node', () => {
     expect(expired.status.reason).toBe('Expired');
   });
 
+  it('pages across namespaces when one namespace name is a prefix of another (ns-1, ns-10)', async () => {
+    const namespaces = ['ns-1', 'ns-10', 'ns-2'];
+    k8s.seed(
+      ...namespaces.map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+      ...namespaces.flatMap(namespace =>
+        ['a', 'b'].map(n => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${namespace}-${n}`, namespace }, spec: { containers: [{ name: 'c', image: 'x' }] } })),
+      ),
+    );
+    const all = (await core.listPodForAllNamespaces({})).items.map(p => p.metadata!.name!);
+    for (const limit of [1, 2, 3]) {
+      const seen: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await core.listPodForAllNamespaces({ limit, _continue: token });
+        seen.push(...page.items.map(p => p.metadata!.name!));
+        token = page.metadata?._continue;
+      } while (token);
+      // every item exactly once, in the unpaged list's order
+      expect({ limit, seen }).toEqual({ limit, seen: all });
+    }
+    expect([...all].sort()).toEqual(['ns-1-a', 'ns-1-b', 'ns-10-a', 'ns-10-b', 'ns-2-a', 'ns-2-b']);
+  });
+
   it('replace refuses a stale resourceVersion with 409 Conflict and bumps generation only on spec changes', async () => {
     await apps.createNamespacedDeployment({ namespace: 'ms5', body: deployment('oee', 'oee:1') });
     // the controller writes status and the revision annotation too: read after it settled

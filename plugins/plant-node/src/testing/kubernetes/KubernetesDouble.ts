@@ -6,7 +6,7 @@ import { Controllers, ControllerOptions, pdbStatus, podIsReady } from './control
 import { jsonPatch, JsonPatchError, mergePatch, strategicMergePatch } from './patch';
 import { ResourceType, apiVersionOf, discovery, findType, findTypeByKind } from './resources';
 import { matchesLabelSelectorObject, SelectorError } from './selectors';
-import { deliver, Store, StatusError, StoreEvent, Watcher } from './store';
+import { deliver, listKey, Store, StatusError, StoreEvent, Watcher } from './store';
 
 /** Options of {@link startKubernetesDouble}. */
 export interface KubernetesDoubleOptions extends Partial<ControllerOptions> {
@@ -234,21 +234,20 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
   function list(t: ResourceType, ns: string | undefined, query: Record<string, string>) {
     let items = store.list(t, ns, query.labelSelector, query.fieldSelector);
     let listRv = store.resourceVersion;
-    const keyOf = (o: any) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     if (query.continue) {
       const c = decodeContinue(query.continue);
       if (c.rv <= store.compactedRv) {
         throw new StatusError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
       }
       listRv = c.rv;
-      items = items.filter(o => keyOf(o) > c.start);
+      items = items.filter(o => listKey(o) > c.start);
     }
     const limit = Number(query.limit ?? 0);
     const metadata: any = { resourceVersion: String(listRv) };
     if (limit > 0 && items.length > limit) {
       metadata.remainingItemCount = items.length - limit;
       items = items.slice(0, limit);
-      metadata.continue = encodeContinue(listRv, keyOf(items[items.length - 1]));
+      metadata.continue = encodeContinue(listRv, listKey(items[items.length - 1]));
     }
     if (isBuiltIn(t)) {
       items = items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);

@@ -8,6 +8,14 @@ import {
 } from './selectors';
 
 /** An API error carried as a real `Status` object. */
+/**
+ * A list's order and its continue key, as etcd's `<ns>/<name>` keys sort.
+ * One function for both, so paging never skips `ns-1` after `ns-10`.
+ */
+export function listKey(o: any): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
 export class StatusError extends Error {
   constructor(
     readonly code: number,
@@ -111,8 +119,8 @@ export class Store {
     const prefix = `${t.group}|${t.plural}|${ns && t.namespaced ? `${ns}|` : ''}`;
     return [...this.objects.entries()]
       .filter(([k]) => k.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, v]) => v.object)
+      .sort((a, b) => (listKey(a) < listKey(b) ? -1 : listKey(a) > listKey(b) ? 1 : 0))
       .filter(o => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o))
       .map(o => structuredClone(o));
   }
