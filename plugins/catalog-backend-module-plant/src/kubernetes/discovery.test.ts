@@ -178,10 +178,18 @@ describe('Kubernetes discovery provider (Kubernetes API double, PostgreSQL)', ()
       owner: 'group:default/mes-team',
       dependsOn: ['resource:default/cluster-a', 'resource:default/cluster-b'],
     });
-    const historian = await eventually(async () => (await entity('historian'))!);
+    const historian = await eventually(async () => {
+      const e = await entity('historian');
+      expect(e).toBeDefined();
+      return e!;
+    });
     expect(historian.metadata.annotations?.['plantops.io/version']).toBe('7.0');
     expect(historian.spec?.owner).toBe('group:default/platform-team');
-    const agent = await eventually(async () => (await entity('node-agent'))!);
+    const agent = await eventually(async () => {
+      const e = await entity('node-agent');
+      expect(e).toBeDefined();
+      return e!;
+    });
     expect(agent.metadata.annotations?.['plantops.io/image']).toBe('ms5/node-agent@sha256:abc');
     expect(agent.metadata.annotations?.['plantops.io/version']).toBeUndefined();
     expect(await entity('scratch')).toBeUndefined();

@@ -25,7 +25,9 @@ describe('rollout helpers against the Kubernetes double', () => {
   let k8s: KubernetesDouble;
   let apps: AppsV1Api;
   beforeEach(async () => {
-    k8s = await startKubernetesDouble({ podReadyDelayMs: 20, progressDeadlineMs: 300 });
+    // A deadline well above the pods' ready delay: on two loaded cores a healthy
+    // rollout must not look stuck.
+    k8s = await startKubernetesDouble({ podReadyDelayMs: 20, progressDeadlineMs: 2_000 });
     apps = k8s.kubeConfig().makeApiClient(AppsV1Api);
   });
   afterEach(() => k8s.stop());
@@ -53,10 +55,10 @@ describe('rollout helpers against the Kubernetes double', () => {
 
   it('waits for a rollout to finish and fails on ProgressDeadlineExceeded', async () => {
     k8s.seed(deployment('oee', 'oee:1'));
-    const done = await waitForRollout(apps, 'Deployment', 'ms5', 'oee', { timeoutMs: 5000, intervalMs: 20 });
+    const done = await waitForRollout(apps, 'Deployment', 'ms5', 'oee', { timeoutMs: 10_000, intervalMs: 20 });
     expect(done).toMatchObject({ done: true, availableReplicas: 2, revision: '1' });
     await setImage('oee', 'oee:broken');
-    const err = await waitForRollout(apps, 'Deployment', 'ms5', 'oee', { timeoutMs: 5000, intervalMs: 20 }).catch(e => e);
+    const err = await waitForRollout(apps, 'Deployment', 'ms5', 'oee', { timeoutMs: 10_000, intervalMs: 20 }).catch(e => e);
     expect(err).toBeInstanceOf(RolloutError);
     expect(err.reason).toBe('ProgressDeadlineExceeded');
     expect(err.message).toBe('deployment "oee" exceeded its progress deadline');
