@@ -8,12 +8,14 @@ import { signIn } from './support/session';
 test('the Kubernetes tab of scada-service shows its Deployment and pods', async ({ page }) => {
   await signIn(page);
   await page.goto('/catalog/default/component/scada-service/kubernetes');
-  // The cluster from the e2e config locator, the Deployment and its two ready pods.
-  await expect(page.getByText('iip-prod-cluster').first()).toBeVisible();
+  // The cluster from the e2e config locator with the Deployment's two ready pods.
+  const cluster = page.getByRole('button', { name: /iip-prod-cluster/ }).first();
+  await expect(cluster).toBeVisible();
+  await expect(cluster).toContainText('2 pods');
+  await expect(cluster).toContainText('No pods with errors');
+  await cluster.click();
   await expect(page.getByText('scada-service', { exact: true }).first()).toBeVisible();
-  await expect(page.getByText('2 pods').first()).toBeVisible();
-  await expect(page.getByText('No pods with errors').first()).toBeVisible();
-  await page.getByText('2 pods').first().click();
+  await page.getByText('scada-service', { exact: true }).first().click();
   const podName = page.getByText(/^scada-service-[0-9a-f]{10}-[a-z0-9]{5}$/);
   await expect(podName.first()).toBeVisible();
   expect(await podName.count()).toBe(2);
