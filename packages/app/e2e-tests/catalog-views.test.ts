@@ -15,7 +15,8 @@ test('the Kubernetes tab of scada-service shows its Deployment and pods', async 
   await expect(cluster).toContainText('No pods with errors');
   await cluster.click();
   await expect(page.getByText('scada-service', { exact: true }).first()).toBeVisible();
-  await page.getByText('scada-service', { exact: true }).first().click();
+  // Expand the Deployment's row (its name opens a drawer instead) to list its pods.
+  await page.locator('[aria-expanded="false"]').filter({ hasText: 'scada-service' }).first().click();
   const podName = page.getByText(/^scada-service-[0-9a-f]{10}-[a-z0-9]{5}$/);
   await expect(podName.first()).toBeVisible();
   expect(await podName.count()).toBe(2);

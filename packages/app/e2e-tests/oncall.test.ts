@@ -34,7 +34,7 @@ test('from a firing alert to its runbook, a dry-run step, and the incident timel
   expect(formData).toMatchObject({ entity: SCADA, namespace: 'iip-applications', environment: 'production' });
   await runRollback.click();
   await expect(page).toHaveURL(/\/create\/templates\/default\/rollback/);
-  const taskUrl = await createDryRunTask(page);
+  const taskUrl = await createDryRunTask(page, 'scada-service');
   await expect(page.getByText(/\(dry-run: nothing will change\)/).first()).toBeVisible({ timeout: 120_000 });
   await expect(page.getByText(/Dry-run: nothing changed\./).first()).toBeVisible();
   await page.screenshot({ path: 'test-results/rollback-dry-run.png', fullPage: true });

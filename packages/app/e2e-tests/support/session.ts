@@ -24,10 +24,13 @@ export const ALERT_TIMEOUT = 240_000;
  * steps to the review, creates the task and waits for it to finish.
  * Returns the task page's URL.
  */
-export async function createDryRunTask(page: Page) {
+export async function createDryRunTask(page: Page, targetName?: string) {
   const dryRun = page.getByRole('checkbox', { name: /Dry-run/ });
   await expect(dryRun).toBeChecked();
   for (let i = 0; i < 5; i++) {
+    // The templates' typed-name guard before anything destructive.
+    const confirm = page.getByRole('textbox', { name: /Type the target's name to confirm/ });
+    if (targetName && (await confirm.isVisible())) await confirm.fill(targetName);
     const review = page.getByRole('button', { name: 'Review' });
     if (await review.isVisible()) {
       await review.click();
