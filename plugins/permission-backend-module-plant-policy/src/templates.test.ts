@@ -5,11 +5,14 @@
  * engineer, and who may run each one in production.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { Kafka, logLevel } from 'kafkajs';
 import yaml from 'yaml';
 import {
   coreServices,
+  createBackendPlugin,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
@@ -20,8 +23,16 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import plantOpsModule from '@plantops/backstage-plugin-scaffolder-backend-module-plant-ops';
+import { startArgoCdDouble, startKubernetesDouble, type ArgoCdDouble, type KubernetesDouble } from '@plantops/backstage-plugin-plant-node/testing';
 // The approvals API alone (the plant backend's telemetry parts are not needed here).
 import { approvalsOnlyPlugin } from '@plantops/backstage-plugin-plant-backend/src/approvals/testing';
+// Throwaway primary + streaming standby for the failover and failback plans.
+import { PG_BIN, TestClusters, type TestCluster } from '@plantops/backstage-plugin-scaffolder-backend-module-plant-ops/src/actions/postgres/testing/cluster';
+// The site registry's real HTTP API and store, which plant:site:register plans against.
+import { createSiteRegistryRouter } from '@plantops/backstage-plugin-catalog-backend-module-plant/src/siteRegistry/router';
+import { SiteRegistryStore } from '@plantops/backstage-plugin-catalog-backend-module-plant/src/siteRegistry/SiteRegistryStore';
+import { SiteRegistryProvider } from '@plantops/backstage-plugin-catalog-backend-module-plant/src/siteRegistry/SiteRegistryProvider';
+import { moduleDatabase } from '@plantops/backstage-plugin-catalog-backend-module-plant/src/database';
 import { PlantPermissionPolicy } from './policy';
 import { readRoleConfig } from './roles';
 
@@ -107,6 +118,7 @@ function valuesFor(t: Entity, environment: string, dryRun: boolean): Record<stri
     Cluster: 'resource:default/ms5-prod-aks',
     'Kafka cluster': 'resource:default/ms5-kafka',
     'Certificate owner': 'component:default/ms5-gateway',
+    'Edge device': 'resource:default/ms5-edge-jetson',
   };
   for (const page of (t.spec!.parameters as any[])) {
     for (const [key, prop] of Object.entries<any>(page.properties ?? {})) {
@@ -123,6 +135,105 @@ function valuesFor(t: Entity, environment: string, dryRun: boolean): Record<stri
   values.confirmName = String(values[targetKey]).split('/').pop();
   return values;
 }
+
+/** What the doubles hold: the objects the templates' targets name. */
+function clusterObjects(): any[] {
+  const deployment = (namespace: string, name: string, replicas: number, extra: any = {}) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels: { app: name } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:1`, ...extra }] } },
+    },
+  });
+  return [
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'edge-node-1' }, spec: {} },
+    deployment('ms5', 'ms5-gateway', 2, { env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgresql-auth', key: 'password' } } }] }),
+    deployment('iip-infrastructure', 'iip-auth', 1, { env: [{ name: 'JWT', valueFrom: { secretKeyRef: { name: 'iip-jwt-secret', key: 'secret' } } }] }),
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'postgresql-auth', namespace: 'ms5' }, stringData: { password: 'plant-app-old' } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'iip-jwt-secret', namespace: 'iip-infrastructure' }, stringData: { secret: 'old-jwt-secret' } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'iip-tls-secret', namespace: 'iip-infrastructure' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': '', 'tls.key': '' } },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'iip-tls-secret', namespace: 'iip-infrastructure' },
+      spec: { secretName: 'iip-tls-secret', dnsNames: ['iip.example.com'], issuerRef: { name: 'iip-issuer', kind: 'ClusterIssuer' } },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'iip-ingress', namespace: 'iip-applications' },
+      spec: { rules: [{ host: 'iip.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'iip-web', port: { number: 80 } } } }] } }] },
+    },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'iip-mlops' } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'velero' } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'maintenance-page', namespace: 'iip-applications' }, spec: { selector: { app: 'maintenance-page' }, ports: [{ port: 80 }] } },
+    // What an earlier emergency scale-down left: ms5-gateway ran 3 replicas.
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plantops-scale-down-record', namespace: 'ms5' }, data: { 'replicas.json': JSON.stringify({ 'Deployment/ms5-gateway': 3 }) } },
+  ];
+}
+
+const DRY_TOPIC = `plant-templates-dry-${process.pid}`;
+
+/** Values for a dry-run: what the doubles and the databases hold. */
+const DRY_VALUES: Record<string, Record<string, unknown>> = {
+  // The pair: iip-postgresql-primary streams to iip-postgresql-read (a real standby).
+  'database-failover': { entity: 'resource:default/iip-postgresql-primary', standby: 'resource:default/iip-postgresql-read', confirmName: 'iip-postgresql-primary' },
+  'database-failback': { entity: 'resource:default/iip-postgresql-read', standby: 'resource:default/iip-postgresql-primary', confirmName: 'iip-postgresql-read' },
+  deploy: { app: 'ms5-gateway', revision: 'r3', namespace: 'ms5' },
+  'drain-node': { node: 'edge-node-1' },
+  'onboard-edge-site': { name: 'plant-dry-site', title: 'Dry-run site', region: 'eu-central', plantCode: 'DRY1', owner: 'group:default/edge-team' },
+  'restore-database': { targetDatabase: 'plant_restore_dry' },
+  rollback: { entity: 'component:default/scada-service', confirmName: 'scada-service', namespace: 'iip-applications', historyId: 1 },
+  'reset-consumer-offsets': { topic: DRY_TOPIC, group: `${DRY_TOPIC}-group`, to: 'earliest' },
+  'rotate-db-password': { role: 'plant_app', namespace: 'ms5', restart: ['ms5-gateway'] },
+  'rotate-tls-certificate': { mode: 'cert-manager' },
+};
+
+/**
+ * Registering a site (its dry-run included) needs catalog.entity.create, which
+ * the policy gives the platform lead only, so that plan is asked for by her.
+ */
+/**
+ * Known defect, kept visible: the scaffolder's templating (nunjitsu) refuses
+ * the shift list of onboard-edge-site ("Template arrays cannot use a custom
+ * prototype") when it renders `${{ parameters.shifts }}`, so its dry-run fails
+ * before the action runs. Its own case below is marked failing until that is
+ * fixed; it turns red (and must move into the loop) once the dry-run passes.
+ */
+const TEMPLATING_DEFECT = new Set(['onboard-edge-site']);
+
+const DRY_RUNNER: Record<string, string> = { 'onboard-edge-site': SECOND };
+
+let plantConfig: Record<string, unknown> = {};
+
+/**
+ * The catalog's site-registry routes (the catalog itself is the mock service
+ * here): the real router and store of catalog-backend-module-plant.
+ */
+const siteRegistryOnly = createBackendPlugin({
+  pluginId: 'catalog',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        database: coreServices.database,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
+      },
+      async init(deps) {
+        const store = new SiteRegistryStore(await moduleDatabase(deps.database));
+        const provider = new SiteRegistryProvider(store, deps.logger, deps.scheduler.createScheduledTaskRunner({ frequency: { minutes: 5 }, timeout: { minutes: 1 } }));
+        deps.httpRouter.use(createSiteRegistryRouter({ ...deps, store, provider }));
+      },
+    });
+  },
+});
 
 describe('templates', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
@@ -151,19 +262,78 @@ describe('templates', () => {
   describe('through the scaffolder', () => {
     let server: any;
     let backend: { stop(): Promise<void> } | undefined;
+    let k8s: KubernetesDouble | undefined;
+    let argo: ArgoCdDouble | undefined;
+    let plantDb: any;
+    let backupDir = '';
+    let pair: TestClusters | undefined;
+    let pairPrimary: TestCluster;
+    let pairStandby: TestCluster;
     // Stop the scaffolder's task workers before the test database goes away.
     afterAll(async () => {
       await backend?.stop();
+      await k8s?.stop();
+      await argo?.stop();
+      if (backupDir) fs.rmSync(backupDir, { recursive: true, force: true });
+      await pair?.cleanup();
     });
 
     beforeAll(async () => {
       const knex = await databases.init('POSTGRES_15');
+      // The database the postgres actions operate on: its own database on the real server.
+      plantDb = await databases.init('POSTGRES_15');
+      const conn = plantDb.client.config.connection;
+      await plantDb.schema.createTable('readings', (t: any) => {
+        t.increments('id');
+        t.string('machine');
+      });
+      await plantDb('readings').insert([{ machine: 'press-1' }, { machine: 'press-2' }]);
+      await plantDb.raw("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'plant_app') THEN CREATE ROLE plant_app LOGIN PASSWORD 'plant-app-old'; END IF; END $$");
+      backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plant-templates-backup-'));
+      k8s = await startKubernetesDouble({ podReadyDelayMs: 10 });
+      k8s.seed(...clusterObjects());
+      argo = await startArgoCdDouble({ syncDelayMs: 10 });
+      argo.seed({ name: 'ms5-gateway', history: ['r1', 'r2'], autoSync: false }, { name: 'iip-platform-prod', history: ['r1', 'r2'], autoSync: false });
+      const kafka = new Kafka({ brokers: (process.env.PLANTOPS_TEST_KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING });
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: DRY_TOPIC, numPartitions: 2 }], waitForLeaders: true });
+      await admin.setOffsets({ groupId: `${DRY_TOPIC}-group`, topic: DRY_TOPIC, partitions: [{ partition: 0, offset: '0' }, { partition: 1, offset: '0' }] });
+      await admin.disconnect();
+      pair = await TestClusters.create();
+      pairPrimary = await pair.primary('primary');
+      pairStandby = await pair.standby(pairPrimary, 'standby');
+      const pairInstance = (name: string, c: TestCluster) => ({
+        name,
+        host: '127.0.0.1',
+        port: c.port,
+        user: 'postgres',
+        password: c.superPassword,
+        database: 'postgres',
+        local: { dataDirectory: c.dataDir, binDir: PG_BIN, osUser: 'postgres', logFile: c.logFile },
+      });
+      const pgInstance = (name: string) => ({ name, host: conn.host ?? '127.0.0.1', port: Number(conn.port ?? 5432), user: conn.user ?? 'postgres', ...(conn.password ? { password: conn.password } : {}), database: conn.database });
+      plantConfig = {
+        postgres: {
+          instances: [
+            pgInstance('ms5-postgres-primary'),
+            pgInstance('ms5-postgres-secondary'),
+            pairInstance('iip-postgresql-primary', pairPrimary),
+            pairInstance('iip-postgresql-read', pairStandby),
+          ],
+          backup: { filesystem: { path: backupDir } },
+        },
+        kafka: { clusters: [{ name: 'ms5-kafka', brokers: (process.env.PLANTOPS_TEST_KAFKA_BROKERS ?? '127.0.0.1:19092').split(',') }] },
+        kubernetes: { clusters: [{ name: 'ms5-prod-aks', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true }] },
+        argocd: { instances: [{ name: 'ms5', url: argo.url, token: argo.token }] },
+      };
       const started = await startTestBackend({
         features: [
           scaffolderPlugin,
           plantOpsModule,
           policyPermissions,
           approvalsOnlyPlugin,
+          siteRegistryOnly,
           userInfo,
           mockServices.database.factory({ knex }),
           catalogServiceMock.factory({ entities: [...templates, ...catalogEntities] }),
@@ -171,7 +341,7 @@ describe('templates', () => {
             data: {
               app: { baseUrl: 'http://localhost:3000' },
               permission: { enabled: true },
-              ...rolesConfig(),
+              plant: { ...plantConfig, ...rolesConfig().plant },
             },
           }),
         ],
@@ -179,6 +349,12 @@ describe('templates', () => {
       server = started.server;
       backend = started;
     });
+
+    async function plantSites(): Promise<string[]> {
+      const res = await request(server).get('/api/catalog/plant/site-registry/sites').set('authorization', mockCredentials.user.header(ENGINEER));
+      expect(res.status).toBe(200);
+      return res.body.items.map((e: any) => e.name);
+    }
 
     async function registered(): Promise<Map<string, any>> {
       const res = await request(server).get('/api/scaffolder/v2/actions').set('authorization', mockCredentials.user.header(ONCALL));
@@ -273,27 +449,82 @@ describe('templates', () => {
       }
     });
 
-    // Known failing: the dry-run needs the actions' config in this test backend
-    // (plant.postgres.instances and backup target, plant.kafka.clusters, plant.argocd
-    // instances, and the Kubernetes and ArgoCD doubles of plant-node/src/testing
-    // wired as the clusters), not given yet. First error today: "No backup target
-    // is configured" (backup-database).
-    it.failing('dry-run as an engineer in staging, every action in its read-only mode', async () => {
+    it('dry-run as an engineer in staging: every step runs in its read-only mode, says what it would change, and writes nothing', async () => {
       const actions = await registered();
-      const ready = templates.filter(t => (t.spec!.steps as any[]).every(s => actions.has(s.action)));
-      for (const t of ready) {
+      expect(templates.every(t => (t.spec!.steps as any[]).every(s => actions.has(s.action)))).toBe(true);
+      // restore-database needs a backup to plan from: take one through the backup template, for real, in staging.
+      const backupTemplate = templates.find(t => t.metadata.name === 'backup-database')!;
+      const taken = await request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('authorization', mockCredentials.user.header(ENGINEER))
+        .send({ templateRef: 'template:default/backup-database', values: valuesFor(backupTemplate, 'staging', false) });
+      expect(taken.status).toBe(201);
+      expect((await finished(taken.body.id)).status).toBe('completed');
+      const events = await request(server).get(`/api/scaffolder/v2/tasks/${taken.body.id}/events`).set('authorization', mockCredentials.user.header(ENGINEER));
+      const summary = JSON.stringify(events.body.find((e: any) => e.type === 'completion')?.body?.output ?? {});
+      const backupId = summary.match(/Backup (\S+) verified/)?.[1];
+      expect(backupId).toBeTruthy();
+      DRY_VALUES['restore-database'].backupId = backupId;
+      const rowsBefore = await plantDb('readings').count({ n: '*' });
+      const writesBefore = k8s!.writes().length;
+      const argoWritesBefore = argo!.requests.filter(r => r.method !== 'GET').length;
+      const backupsBefore = fs.readdirSync(backupDir, { recursive: true }).length;
+      // Every template's problems, collected so one run shows them all.
+      const problems: string[] = [];
+      for (const t of templates.filter(x => !TEMPLATING_DEFECT.has(x.metadata.name))) {
+       try {
+        const name = t.metadata.name;
+        const values = { ...valuesFor(t, 'staging', false), ...DRY_VALUES[name] };
         const res = await request(server)
           .post('/api/scaffolder/v2/dry-run')
-          .set('authorization', mockCredentials.user.header(ENGINEER))
-          .send({ template: t, values: valuesFor(t, 'staging', false), secrets: {}, directoryContents: [] });
-        expect(res.status === 200 ? '' : res.body).toBe('');
-        const log = (res.body.log ?? []).map((l: any) => l.body?.message).join('\n');
-        expect({ name: t.metadata.name, status: res.status, failed: /failed|error/i.test(log) ? log : '' }).toEqual({
-          name: t.metadata.name,
-          status: 200,
-          failed: '',
-        });
+          .set('authorization', mockCredentials.user.header(DRY_RUNNER[name] ?? ENGINEER))
+          .send({ template: t, values, secrets: {}, directoryContents: [] });
+        expect({ name, status: res.status, body: res.status === 200 ? '' : res.body }).toEqual({ name, status: 200, body: '' });
+        const log: string = (res.body.log ?? []).map((l: any) => l.body?.message ?? '').join('\n');
+        const stepsRun = (res.body.steps ?? []).map((s: any) => s.id);
+        const failed = (res.body.log ?? []).filter((l: any) => l.body?.status === 'failed' || /^(Error|Failed)/m.test(l.body?.message ?? ''));
+        expect({ name, failed: failed.map((l: any) => l.body.message) }).toEqual({ name, failed: [] });
+        // Every plant-ops step whose condition holds (the approval runs only in production) ran, in dry-run.
+        let ops = 0;
+        for (const step of (t.spec!.steps as any[]).filter(s => s.action.startsWith('plant:') && s.id !== 'approval' && s.id !== 'record')) {
+          if (log.includes(`Skipping step ${step.id} because its if condition was false`)) continue;
+          expect({ name, step: step.id, listed: stepsRun.includes(step.id) }).toEqual({ name, step: step.id, listed: true });
+          expect({ name, step: step.id, dryRun: log.includes(`Running ${step.action} in dry-run mode`) }).toEqual({ name, step: step.id, dryRun: true });
+          ops++;
+        }
+        expect({ name, ops: ops > 0 }).toEqual({ name, ops: true });
+        // The output says what would change.
+        expect({ name, output: res.body.output ?? {} }).toMatchObject({ name, output: { text: expect.anything() } });
+        expect({ name, log: /would|plan|dry-run/i.test(log) }).toEqual({ name, log: true });
+       } catch (e) {
+        problems.push(`${t.metadata.name}: ${(e as Error).message}`);
+       }
       }
+      expect(problems).toEqual([]);
+      // Nothing was written: Kubernetes, ArgoCD, the database and the backup target are as they were.
+      expect(k8s!.writes().slice(writesBefore)).toEqual([]);
+      expect(argo!.requests.filter(r => r.method !== 'GET').length).toBe(argoWritesBefore);
+      expect(await plantDb('readings').count({ n: '*' })).toEqual(rowsBefore);
+      expect(fs.readdirSync(backupDir, { recursive: true }).length).toBe(backupsBefore);
+      expect(await plantSites()).toEqual([]);
+      // The pair kept its roles: no promotion, no rebuild.
+      expect((await pairPrimary.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(false);
+      expect((await pairStandby.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(true);
+    });
+
+    // See TEMPLATING_DEFECT: fails today with "Template arrays cannot use a custom prototype".
+    it.failing('dry-run of onboard-edge-site as the platform lead plans the registration and registers nothing', async () => {
+      const t = templates.find(x => x.metadata.name === 'onboard-edge-site')!;
+      const values = { ...valuesFor(t, 'staging', false), ...DRY_VALUES['onboard-edge-site'] };
+      const res = await request(server)
+        .post('/api/scaffolder/v2/dry-run')
+        .set('authorization', mockCredentials.user.header(SECOND))
+        .send({ template: t, values, secrets: {}, directoryContents: [] });
+      expect(res.body.error?.message ?? '').toBe('');
+      expect(res.status).toBe(200);
+      const log: string = (res.body.log ?? []).map((l: any) => l.body?.message ?? '').join('\n');
+      expect(log).toContain('Running plant:site:register in dry-run mode');
+      expect(await plantSites()).toEqual([]);
     });
   });
 });
