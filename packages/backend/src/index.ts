@@ -23,6 +23,10 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// Plantops operations: the plant:* actions (deploy, back up, rotate, fail over, maintain, approve).
+backend.add(
+  import('@plantops/backstage-plugin-scaffolder-backend-module-plant-ops'),
+);
 
 backend.add(import('@backstage/plugin-techdocs-backend'));
 
