@@ -111,5 +111,13 @@ describe('RunbookView', () => {
     await userEvent.click(screen.getAllByRole('button', { name: 'Mark step done' })[0]);
     await waitFor(() => expect(events).toHaveLength(1));
     expect(events[0]).toMatchObject({ type: 'step', runbookId: 'service-down', step: 1, text: 'Ran step "Acknowledge and assess the impact"' });
+
+    // Launching a step's template records it before the template opens.
+    await userEvent.click(screen.getByRole('link', { name: 'Run template rollback' }));
+    await waitFor(() => expect(events).toHaveLength(2));
+    expect(events[1]).toMatchObject({
+      type: 'template-task', template: 'rollback', runbookId: 'service-down', outcome: 'launched',
+      taskUrl: expect.stringMatching(/^\/create\/templates\/default\/rollback\?formData=/),
+    });
   });
 });

@@ -28,6 +28,7 @@ function StepCard(props: {
 }) {
   const { runbook, step, ctx, incidentId, onRecorded } = props;
   const runbooksApi = useApi(runbooksApiRef);
+  const navigate = useNavigate();
   const record = async (type: 'step' | 'template-task', template?: string, taskUrl?: string) => {
     if (!incidentId) return;
     await runbooksApi.recordIncidentEvent(incidentId, {
@@ -58,7 +59,17 @@ function StepCard(props: {
               variant="contained"
               color="primary"
               href={href}
-              onClick={() => void record('template-task', t.template, href)}
+              onClick={async event => {
+                if (!incidentId) return; // a plain link
+                // Record first, then open the template: a full page load would
+                // cancel the request and the step would miss the timeline.
+                event.preventDefault();
+                try {
+                  await record('template-task', t.template, href);
+                } finally {
+                  navigate(href);
+                }
+              }}
             >
               Run template {t.template}
             </Button>
