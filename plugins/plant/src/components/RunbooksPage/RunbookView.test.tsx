@@ -117,7 +117,7 @@ describe('RunbookView', () => {
     await waitFor(() => expect(events).toHaveLength(2));
     expect(events[1]).toMatchObject({
       type: 'template-task', template: 'rollback', runbookId: 'service-down', outcome: 'launched',
-      taskUrl: expect.stringMatching(/^\/create\/templates\/default\/rollback\?formData=/),
+      taskUrl: expect.stringMatching(/^https?:\/\/[^/]+\/create\/templates\/default\/rollback\?formData=/),
     });
   });
 });

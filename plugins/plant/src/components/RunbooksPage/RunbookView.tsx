@@ -65,7 +65,8 @@ function StepCard(props: {
                 // cancel the request and the step would miss the timeline.
                 event.preventDefault();
                 try {
-                  await record('template-task', t.template, href);
+                  // The incidents API stores absolute links (they end up in post-mortems).
+                  await record('template-task', t.template, new URL(href, window.location.origin).toString());
                 } finally {
                   navigate(href);
                 }
