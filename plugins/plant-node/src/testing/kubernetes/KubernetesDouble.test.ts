@@ -1,5 +1,7 @@
 import {
   AppsV1Api,
+  AutoscalingV2Api,
+  BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -363,6 +365,74 @@ describe('Kubernetes double through @kubernetes/client-node', () => {
     await evict(pods[1].metadata!.name!);
     const policy = kc.makeApiClient(PolicyV1Api);
     expect((await policy.listNamespacedPodDisruptionBudget({ namespace: 'ms5' })).items).toHaveLength(1);
+  });
+
+  it('serves every object type the Kubernetes plugin fetches by default, as lists of the real shape', async () => {
+    // @backstage/plugin-kubernetes-backend's DEFAULT_OBJECTS: the Kubernetes tab
+    // asks for each of them in the entity's namespace with its label selector.
+    const paths = [
+      '/api/v1/namespaces/ms5/pods',
+      '/api/v1/namespaces/ms5/services',
+      '/api/v1/namespaces/ms5/configmaps',
+      '/api/v1/namespaces/ms5/limitranges',
+      '/api/v1/namespaces/ms5/resourcequotas',
+      '/apis/apps/v1/namespaces/ms5/deployments',
+      '/apis/apps/v1/namespaces/ms5/replicasets',
+      '/apis/autoscaling/v2/namespaces/ms5/horizontalpodautoscalers',
+      '/apis/batch/v1/namespaces/ms5/jobs',
+      '/apis/batch/v1/namespaces/ms5/cronjobs',
+      '/apis/networking.k8s.io/v1/namespaces/ms5/ingresses',
+      '/apis/apps/v1/namespaces/ms5/statefulsets',
+      '/apis/apps/v1/namespaces/ms5/daemonsets',
+    ];
+    const lists = await Promise.all(
+      paths.map(async path => {
+        const res = await fetch(`${k8s.url}${path}?labelSelector=${encodeURIComponent('app=oee')}`, {
+          headers: { authorization: `Bearer ${k8s.token}` },
+        });
+        return { path, status: res.status, body: await res.json() };
+      }),
+    );
+    for (const { path, status, body } of lists) {
+      expect({ path, status }).toEqual({ path, status: 200 });
+      expect(Object.keys(body).sort()).toEqual(['apiVersion', 'items', 'kind', 'metadata']);
+      expect(body.kind).toMatch(/List$/);
+      expect(body.metadata.resourceVersion).toMatch(/^\d+$/);
+      expect(body.items).toEqual([]);
+    }
+    expect(lists.map(l => `${l.body.apiVersion} ${l.body.kind}`)).toContain('autoscaling/v2 HorizontalPodAutoscalerList');
+    // and the API discovery names the new groups
+    const groups = await (await fetch(`${k8s.url}/apis`, { headers: { authorization: `Bearer ${k8s.token}` } })).json();
+    expect(groups.groups.map((g: any) => g.preferredVersion.groupVersion)).toEqual(expect.arrayContaining(['autoscaling/v2', 'batch/v1']));
+
+    // Objects of the new types go through the typed clients like any other.
+    const batch = kc.makeApiClient(BatchV1Api);
+    const autoscaling = kc.makeApiClient(AutoscalingV2Api);
+    const labels = { app: 'oee' };
+    await batch.createNamespacedCronJob({
+      namespace: 'ms5',
+      body: {
+        metadata: { name: 'oee-rollup', labels },
+        spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'r', image: 'oee:1' }] } } } } },
+      },
+    });
+    await autoscaling.createNamespacedHorizontalPodAutoscaler({
+      namespace: 'ms5',
+      body: {
+        metadata: { name: 'oee', labels },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'oee' }, minReplicas: 1, maxReplicas: 4 },
+      },
+    });
+    k8s.seed(
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'ms5-quota', namespace: 'ms5' }, spec: { hard: { pods: '20' } } },
+      { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'ms5-limits', namespace: 'ms5' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m' } }] } },
+    );
+    expect((await batch.listNamespacedCronJob({ namespace: 'ms5', labelSelector: 'app=oee' })).items.map(c => c.spec?.schedule)).toEqual(['*/5 * * * *']);
+    expect((await batch.listJobForAllNamespaces({})).items).toEqual([]);
+    const hpa = await autoscaling.readNamespacedHorizontalPodAutoscaler({ namespace: 'ms5', name: 'oee' });
+    expect(hpa.spec?.maxReplicas).toBe(4);
+    expect((await core.listNamespacedResourceQuota({ namespace: 'ms5' })).items.map(q => q.spec?.hard)).toEqual([{ pods: '20' }]);
+    expect((await core.listNamespacedLimitRange({ namespace: 'ms5' })).items.map(l => l.metadata?.name)).toEqual(['ms5-limits']);
   });
 
   it('serves Velero Backups as custom resources, injects failures and latency, and logs requests', async () => {

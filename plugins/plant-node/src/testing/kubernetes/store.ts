@@ -7,7 +7,6 @@ import {
   parseLabelSelector,
 } from './selectors';
 
-/** An API error carried as a real `Status` object. */
 /**
  * A list's order and its continue key, as etcd's `<ns>/<name>` keys sort.
  * One function for both, so paging never skips `ns-1` after `ns-10`.
@@ -16,6 +15,7 @@ export function listKey(o: any): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
+/** An API error carried as a real `Status` object. */
 export class StatusError extends Error {
   constructor(
     readonly code: number,
