@@ -3,9 +3,12 @@
  * hand (see README.md), never from tests.
  */
 import { Pool, PoolConfig } from 'pg';
+import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
+import type { PlantOpcUaServer, PlantOpcUaServerOptions } from '@plantops/plant-simulator';
 // Deep imports: the package index also loads node-opcua, which these benches do not need.
 import { defaultPlant, PlantConfig } from '@plantops/plant-simulator/src/model';
 
@@ -193,4 +196,136 @@ export function benchLogger(prefix = ''): any {
     child: () => logger,
   };
   return logger;
+}
+
+// ------------------------------------------------ child processes (servers under test)
+
+/**
+ * Forks the benchmark file itself with `--child` (the same options, and
+ * `extraArgs` to tell several children apart), with
+ * the TypeScript transform and without NODE_OPTIONS, so each side's CPU and
+ * memory can be told apart. Stop it with stopChild().
+ */
+export function forkChild(file: string, extraArgs: string[] = []): ChildProcess {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return fork(file, [...process.argv.slice(2), '--child', ...extraArgs], {
+    execArgv: ['--require', '@backstage/cli/config/nodeTransform.cjs'],
+    env,
+  });
+}
+
+/** Sends the child `{ type: 'exit' }` and waits until it is gone (killed after `timeoutMs`). */
+export async function stopChild(proc: ChildProcess, timeoutMs = 15_000) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const gone = new Promise(r => proc.once('exit', r));
+  if (proc.connected) proc.send({ type: 'exit' });
+  const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+  await gone;
+  clearTimeout(t);
+}
+
+/** The child's next message of `type`; rejects when the child exits first or after `timeoutMs`. */
+export function waitForMessage<M extends { type: string }>(
+  proc: ChildProcess,
+  type: string,
+  timeoutMs = 120_000,
+): Promise<M> {
+  return new Promise<M>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(t);
+      proc.off('message', on);
+      proc.off('exit', exit);
+    };
+    const exit = (code: number | null) => {
+      done();
+      reject(new Error(`the child process exited (${code}) while waiting for ${type}`));
+    };
+    const t = setTimeout(() => {
+      done();
+      reject(new Error(`timed out waiting for the child's ${type}`));
+    }, timeoutMs);
+    // The transform loader sends messages of its own on the same channel.
+    const on = (m: any) => {
+      if (m?.type !== type) return;
+      done();
+      resolve(m as M);
+    };
+    proc.on('message', on);
+    proc.once('exit', exit);
+  });
+}
+
+/** Resident memory of a process from /proc, in bytes (0 when it is gone). */
+export function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A loopback port nobody listens on (at the time of asking). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>(r => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise(r => s.close(r));
+  return port;
+}
+
+/**
+ * Starts `count` plant simulator OPC UA servers on loopback, one after the
+ * other (each loads the standard nodeset: CPU-bound). The simulator package
+ * (node-opcua) is loaded only here.
+ */
+export async function startPlantServers(
+  count: number,
+  options: (i: number) => PlantOpcUaServerOptions,
+): Promise<PlantOpcUaServer[]> {
+  // require, not import(): the transform leaves import() to Node, which sees no named exports here.
+  const { PlantOpcUaServer: Server } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@plantops/plant-simulator') as typeof import('@plantops/plant-simulator');
+  const servers: PlantOpcUaServer[] = [];
+  for (let i = 0; i < count; i++) {
+    const server = new Server({
+      host: '127.0.0.1',
+      hostname: '127.0.0.1',
+      ...options(i),
+    });
+    await server.start();
+    servers.push(server);
+  }
+  return servers;
+}
+
+/**
+ * The entry point of a benchmark: its child side with `--child`, else main;
+ * exits 0 or 1. node-opcua does not load with
+ * NODE_OPTIONS=--experimental-vm-modules, so that is refused up front.
+ */
+export function runBench(
+  main: () => Promise<void>,
+  child?: () => Promise<void>,
+) {
+  if (/experimental-vm-modules/.test(process.env.NODE_OPTIONS ?? '')) {
+    console.error(
+      'node-opcua does not load with NODE_OPTIONS=--experimental-vm-modules: run with env -u NODE_OPTIONS',
+    );
+    process.exit(2);
+  }
+  const side = child && process.argv.includes('--child') ? child : main;
+  side().then(
+    () => {
+      if (side === main) process.exit(0);
+    },
+    e => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

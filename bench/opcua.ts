@@ -14,14 +14,9 @@
  *
  * node-opcua does not load with NODE_OPTIONS=--experimental-vm-modules.
  */
-import { fork, ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseTelemetryEvent } from '@plantops/backstage-plugin-plant-common';
-import {
-  PlantEvent,
-  PlantOpcUaServer,
-  stacklightColour,
-} from '@plantops/plant-simulator';
+import { PlantEvent, stacklightColour } from '@plantops/plant-simulator';
 import { migrate } from '../plugins/plant-backend/src/database/schema';
 import { RollupWriter } from '../plugins/plant-backend/src/ingest/RollupWriter';
 import { OpcUaIngestor } from '../plugins/plant-backend/src/ingest/OpcUaIngestor';
@@ -30,11 +25,15 @@ import {
   benchLogger,
   createBenchDatabase,
   fmt,
+  forkChild,
   machineLine,
   makePlant,
   procCpuMs,
+  runBench,
   sleep,
+  startPlantServers,
   table,
+  waitForMessage,
 } from './lib';
 
 const a = args();
@@ -75,21 +74,15 @@ type Msg =
 // --------------------------------------------------------------- server side
 
 async function child() {
-  const servers: PlantOpcUaServer[] = [];
-  for (let s = 0; s < SERVERS; s++) {
+  const servers = await startPlantServers(SERVERS, s => {
     const plant = makePlant(1, LINES, MPL);
     plant.sites[0].name = `site-${String(s).padStart(2, '0')}`;
-    servers.push(
-      new PlantOpcUaServer({
-        tickMs: 0, // stepped below
-        host: '127.0.0.1',
-        hostname: '127.0.0.1',
-        simulation: { plant, seed: 11 + s, startTime: START_TIME },
-      }),
-    );
-  }
-  const urls = [];
-  for (const server of servers) urls.push(await server.start());
+    return {
+      tickMs: 0, // stepped below
+      simulation: { plant, seed: 11 + s, startTime: START_TIME },
+    };
+  });
+  const urls = servers.map(server => server.endpointUrl);
 
   // The value of every variable as the server holds it, to count real changes.
   const last = new Map<string, unknown>();
@@ -219,43 +212,15 @@ async function child() {
 
 // --------------------------------------------------------------- ingestor side
 
-function waitFor<T extends Msg['type']>(
-  proc: ChildProcess,
+const waitFor = <T extends Msg['type']>(
+  proc: ReturnType<typeof forkChild>,
   type: T,
-  timeoutMs = 120_000,
-) {
-  return new Promise<Extract<Msg, { type: T }>>((resolve, reject) => {
-    const exit = (code: number) =>
-      reject(
-        new Error(
-          `the server process exited (${code}) while waiting for ${type}`,
-        ),
-      );
-    const t = setTimeout(
-      () => reject(new Error(`timed out waiting for the servers (${type})`)),
-      timeoutMs,
-    );
-    const on = (m: Msg) => {
-      if (m.type !== type) return;
-      clearTimeout(t);
-      proc.off('message', on);
-      proc.off('exit', exit);
-      resolve(m as Extract<Msg, { type: T }>);
-    };
-    proc.on('message', on);
-    proc.once('exit', exit);
-  });
-}
+) => waitForMessage<Extract<Msg, { type: T }>>(proc, type);
 
 async function main() {
   const started = new Date();
   const machineInfo = machineLine();
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const proc = fork(__filename, [...process.argv.slice(2), '--child'], {
-    execArgv: ['--require', '@backstage/cli/config/nodeTransform.cjs'],
-    env,
-  });
+  const proc = forkChild(__filename);
   const db = await createBenchDatabase('opcua', {
     max: SERVERS + 1,
     idleTimeoutMillis: 0,
@@ -488,22 +453,4 @@ async function main() {
   }
 }
 
-if (/experimental-vm-modules/.test(process.env.NODE_OPTIONS ?? '')) {
-  console.error(
-    'node-opcua does not load with NODE_OPTIONS=--experimental-vm-modules: run with env -u NODE_OPTIONS',
-  );
-  process.exit(2);
-} else if (process.argv.includes('--child')) {
-  child().catch(e => {
-    console.error(e);
-    process.exit(1);
-  });
-} else {
-  main().then(
-    () => process.exit(0),
-    e => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runBench(main, child);

@@ -73,20 +73,36 @@ export interface Config {
       enabled?: boolean;
       /** Seconds between sweeps. Default 30. */
       sweepSeconds?: number;
-      /** Probes running at once. Default 32. */
+      /** Probes of one kind running at once, unless the kind has its own (http, opcua). Default 32. */
       concurrency?: number;
       /** Per probe, ms. Default 5000. */
       timeoutMs?: number;
       /** Days of status changes kept. Default 7. */
       historyDays?: number;
       prometheus?: {
-        /** e.g. http://prometheus.monitoring:9090; without it no Prometheus probe runs. */
+        /** e.g. http://prometheus.monitoring:9090; without it an entity's prometheus-job says "not monitored here". */
         baseUrl?: string;
       };
-      http?: { /** Slower answers are degraded. Default 2000 ms. */ slowMs?: number };
+      http?: {
+        /** Slower answers are degraded. Default 2000 ms. */
+        slowMs?: number;
+        /** Requests at once. Default 64. */
+        concurrency?: number;
+      };
       kafka?: { /** Consumer-group lag over this is degraded. Default 1000. */ maxLag?: number };
       postgres?: { /** Standby replay lag over this is degraded. Default 30 s. */ maxReplicationLagSeconds?: number };
-      opcua?: { /** No data change for longer is degraded. Default 300 s. */ maxDataAgeSeconds?: number };
+      opcua?: {
+        /** No data change for longer is degraded. Default 300 s. */
+        maxDataAgeSeconds?: number;
+        /** Sites probed at once (one kept session per endpoint). Default 32. */
+        concurrency?: number;
+        /**
+         * The demo plant's Sites get real OPC UA servers in process, probed in
+         * place of their connectors' endpoints. Default: on when the embedded
+         * demo plant runs (plant.simulator.enabled).
+         */
+        demoServers?: boolean;
+      };
     };
     /** Alerts from Alertmanager (API v2) and Andon calls. */
     alerts?: {

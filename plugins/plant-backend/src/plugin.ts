@@ -116,6 +116,8 @@ export const plantPlugin = createBackendPlugin({
           config, logger, scheduler, pool: db.pool, catalog, auth, httpAuth, permissions, permissionsRegistry, signals, notifications,
           // Each firing alert links to the runbook that answers it for its entity.
           runbookFor: (alert, entityRefs) => onCall.runbooks.linkFor(alert, entityRefs),
+          // The demo plant's Sites get in-process OPC UA servers, so their probes run against something real.
+          demoPlant: simulatorEnabled,
         });
         httpRouter.use(health.router);
         lifecycle.addShutdownHook(() => health.stop());

@@ -7,8 +7,13 @@ import { createTestDatabase } from '../testing/testPg';
 import { HealthStore } from './HealthStore';
 import { HealthSweeper } from './HealthSweeper';
 import { migrateHealth } from './schema';
+import { ConfigReader } from '@backstage/config';
+import { KubernetesClusterResolver } from '@plantops/backstage-plugin-plant-node';
+import { DemoOpcUaServers } from './demoOpcUa';
 import { HttpProbe } from './probes/httpProbe';
+import { KubernetesProbe } from './probes/kubernetesProbe';
 import { OpcUaProbe } from './probes/opcuaProbe';
+import { PrometheusProbe } from './probes/prometheusProbe';
 
 const START = '2025-03-03T07:30:00.000Z';
 
@@ -119,9 +124,10 @@ describe('HealthSweeper with the real PostgreSQL, HTTP servers and an OPC UA ser
       },
     };
     const lastChange = new Date(Date.now() - 10_000);
+    const probe = new OpcUaProbe({ lastDataChange: async name => (name === 'plant-x' ? lastChange : undefined) });
     const sweeper = new HealthSweeper(
       {
-        probes: [new OpcUaProbe({ lastDataChange: async name => (name === 'plant-x' ? lastChange : undefined) })],
+        probes: [probe],
         store,
         loadEntities: async () => [site],
         logger: mockServices.logger.mock(),
@@ -151,5 +157,140 @@ describe('HealthSweeper with the real PostgreSQL, HTTP servers and an OPC UA ser
     }
     expect((await status()).status).toBe('ok');
     expect((await store.history('site:default/plant-x', new Date(0))).map(c => c.status)).toEqual(['ok', 'down', 'ok']);
+    await probe.close();
   }, 90_000);
+  const plantX = (endpointUrl: string, securityMode = 'None', securityPolicy = 'None'): Entity => ({
+    apiVersion: 'plantops.io/v1alpha1',
+    kind: 'Site',
+    metadata: { name: 'plant-x', namespace: 'default' },
+    spec: {
+      type: 'edge-site', owner: 'group:default/team', region: 'eu', plantCode: 'X', timezone: 'UTC',
+      shiftCalendar: { shifts: [] },
+      connectors: { opcua: [{ name: 'plc1', endpointUrl, securityMode, securityPolicy }] },
+    },
+  });
+
+  it('keeps one OPC UA session per endpoint across sweeps, and reconnects after a server restart without a false down', async () => {
+    const store = new HealthStore(db.pool);
+    const probe = new OpcUaProbe();
+    const sweeper = new HealthSweeper(
+      { probes: [probe], store, loadEntities: async () => [plantX(opcuaUrl)], logger: mockServices.logger.mock() },
+      { timeoutMs: 5000 },
+    );
+    const sessions = () => (opcua as any).server.engine.currentSessionCount as number;
+    try {
+      await sweeper.sweep();
+      expect(sessions()).toBe(1);
+      await sweeper.sweep();
+      await sweeper.sweep();
+      // Three sweeps, one session: the probe did not connect again.
+      expect(sessions()).toBe(1);
+      expect((await store.current(['site:default/plant-x']))[0].status).toBe('ok');
+
+      await opcua.stop();
+      await opcua.start();
+      const r = await sweeper.sweep();
+      expect((await store.current(['site:default/plant-x']))[0].status).toBe('ok');
+      expect(r.changed).toEqual([]);
+      expect(sessions()).toBe(1);
+    } finally {
+      await probe.close();
+    }
+  }, 90_000);
+
+  it('says "not monitored here" for targets this portal has no configuration for, and keeps them out of derived statuses', async () => {
+    const store = new HealthStore(db.pool);
+    const placeholder = component('gateway', 'https://api.ms5.example.com/health');
+    placeholder.metadata.annotations!['plantops.io/prometheus-job'] = 'ms5-gateway';
+    placeholder.metadata.annotations!['backstage.io/kubernetes-id'] = 'ms5-gateway';
+    const bare: Entity = { ...component('bare', ''), metadata: { name: 'bare', namespace: 'default' } };
+    const a = component('a', `${base}/health`);
+    const system = (name: string, parts: string[]): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name, namespace: 'default' },
+      spec: { owner: 'group:default/team' },
+      relations: parts.map(targetRef => ({ type: 'hasPart', targetRef })),
+    });
+    const mixed = system('mixed', ['component:default/a', 'component:default/gateway', 'component:default/bare']);
+    const dark = system('dark', ['component:default/gateway', 'component:default/bare']);
+    const sweeper = new HealthSweeper(
+      {
+        probes: [
+          new HttpProbe(),
+          new PrometheusProbe(),
+          new KubernetesProbe(new KubernetesClusterResolver(new ConfigReader({})), { getEntityByRef: async () => undefined } as any, async () => ({}) as any),
+        ],
+        store,
+        loadEntities: async () => [placeholder, bare, a, mixed, dark],
+        logger: mockServices.logger.mock(),
+      },
+      { timeoutMs: 2000 },
+    );
+    await sweeper.sweep();
+    const h = Object.fromEntries((await store.current()).map(x => [x.entityRef, x]));
+
+    const gw = h['component:default/gateway'];
+    expect(gw.status).toBe('unknown');
+    expect(gw.reasons.map(r => [r.probe, r.message])).toEqual([
+      ['http', expect.stringMatching(/^not monitored here \(plantops.io\/health-url https:\/\/api.ms5.example.com\/health names the placeholder host/)],
+      ['prometheus', 'not monitored here (plantops.io/prometheus-job ms5-gateway, but no plant.health.prometheus.baseUrl)'],
+      ['kubernetes', 'not monitored here (backstage.io/kubernetes-id ms5-gateway, but no cluster in plant.kubernetes.clusters)'],
+    ]);
+    expect(gw.reasons.every(r => r.details?.notMonitored === true)).toBe(true);
+    expect(h['component:default/bare']).toEqual(
+      expect.objectContaining({
+        status: 'unknown',
+        reasons: [expect.objectContaining({ probe: 'none', message: expect.stringMatching(/^not monitored here \(no plantops.io\/health-url, /) })],
+      }),
+    );
+    // Only the monitored part counts: a is ok, so the System is ok.
+    expect(h['system:default/mixed']).toEqual(expect.objectContaining({ status: 'ok', derived: true, reasons: [] }));
+    expect(h['system:default/dark'].status).toBe('unknown');
+    expect(h['system:default/dark'].reasons).toEqual([
+      expect.objectContaining({ message: 'not monitored here (none of its 2 part(s) is monitored here)' }),
+    ]);
+  }, 30_000);
+
+  it("probes a demo Site's connector on the demo plant's in-process server, with the declared security", async () => {
+    const store = new HealthStore(db.pool);
+    const site = plantX('opc.tcp://plc1.local:4840', 'SignAndEncrypt', 'Basic256Sha256');
+    const demo = new DemoOpcUaServers({
+      logger: mockServices.logger.mock(),
+      plant: async () => ({
+        sites: [
+          {
+            name: 'plant-x',
+            calendar: { utcOffsetMinutes: 0, shifts: [] },
+            lines: [{ name: 'line-1', machines: [{ name: 'm1', products: [{ id: 'p', idealCycleTimeS: 2 }] }] }],
+          },
+        ],
+      }),
+    });
+    const probe = new OpcUaProbe({ standIn: demo.standIn });
+    const sweeper = new HealthSweeper(
+      { probes: [probe], store, loadEntities: async () => [site], logger: mockServices.logger.mock() },
+      { timeoutMs: 30_000 },
+    );
+    try {
+      await sweeper.sweep();
+      const h = (await store.current(['site:default/plant-x']))[0];
+      expect(h.status).toBe('ok');
+      expect(h.reasons[0].message).toBe(
+        "plc1: Running (the demo plant's in-process server standing in for opc.tcp://plc1.local:4840)",
+      );
+      // The stand-in really is the check: once it is gone, the Site is down.
+      await demo.stop();
+      await probe.close();
+      const gone = new OpcUaProbe({ standIn: async () => ({ url: 'opc.tcp://127.0.0.1:1', note: 'a stopped server' }) });
+      await new HealthSweeper(
+        { probes: [gone], store, loadEntities: async () => [site], logger: mockServices.logger.mock() },
+        { timeoutMs: 10_000 },
+      ).sweep();
+      expect((await store.current(['site:default/plant-x']))[0].status).toBe('down');
+    } finally {
+      await probe.close();
+      await demo.stop();
+    }
+  }, 120_000);
 });

@@ -9,7 +9,23 @@ import {
 import type { HealthResult, HealthStore } from './HealthStore';
 import { mapLimit } from './probes/limit';
 import { runProbe } from './probes/runProbe';
-import type { Probe } from './probes/types';
+import { isNotMonitored, notMonitored, Probe } from './probes/types';
+
+/** What a probe reads, for the message of an entity that has none of them. */
+const PROBE_ANNOTATIONS =
+  'plantops.io/health-url, plantops.io/prometheus-job, backstage.io/kubernetes-id, plantops.io/postgres, plantops.io/kafka-consumer-group or OPC UA connector';
+
+const unmonitoredReason = (why: string): HealthReason => ({ probe: 'none', ...notMonitored(why) });
+
+/**
+ * An entity's own status from its probes: the worst of those that ran
+ * against a target; unknown and not monitored when none could.
+ */
+function ownStatus(reasons: HealthReason[]): { status: HealthStatus; notMonitored?: true } {
+  const monitored = reasons.filter(r => !isNotMonitored(r));
+  if (monitored.length === 0) return { status: 'unknown', notMonitored: true };
+  return { status: worstStatus(monitored.map(r => r.status)) };
+}
 
 /** Kinds whose status comes from their parts, in the order they are derived (a System may hold Sites). */
 const DERIVED: { kind: string; relations: string[] }[] = [
@@ -84,22 +100,42 @@ export class HealthSweeper {
       reasons.push({ probe: probe.name, status: r.status, message: r.message, details: r.details });
       own.set(ref, reasons);
     });
-    const results = new Map<string, HealthResult>();
+    const results = new Map<string, HealthResult & { notMonitored?: boolean }>();
     for (const [ref, reasons] of own) {
-      results.set(ref, { entityRef: ref, status: worstStatus(reasons.map(r => r.status)), reasons, derived: false });
+      results.set(ref, { entityRef: ref, ...ownStatus(reasons), reasons, derived: false });
     }
+    // Entities no probe applies to say so, rather than having no health at all.
+    for (const [ref, entity] of byRef) {
+      if (results.has(ref) || DERIVED.some(d => d.kind === entity.kind.toLocaleLowerCase('en-US'))) continue;
+      results.set(ref, {
+        entityRef: ref,
+        status: 'unknown',
+        reasons: [unmonitoredReason(`no ${PROBE_ANNOTATIONS}`)],
+        derived: false,
+        notMonitored: true,
+      });
+    }
+    const at = now();
     for (const { kind, relations } of DERIVED) {
       for (const [ref, entity] of byRef) {
         if (entity.kind.toLocaleLowerCase('en-US') !== kind) continue;
-        const parts = [
+        const targets = [
           ...new Set((entity.relations ?? []).filter(r => relations.includes(r.type)).map(r => r.targetRef)),
-        ]
-          .filter(p => p !== ref && results.has(p))
+        ].filter(p => p !== ref && results.has(p));
+        // Parts not monitored here have no say in the whole's status.
+        const parts = targets
+          .filter(p => !results.get(p)!.notMonitored)
           .map(p => ({ entityRef: p, status: results.get(p)!.status }));
         const mine = own.get(ref) ?? [];
-        if (parts.length === 0 && mine.length === 0) continue;
+        const mineMonitored = mine.filter(r => !isNotMonitored(r));
+        if (parts.length === 0 && mineMonitored.length === 0) {
+          if (mine.length === 0 && targets.length === 0) continue;
+          const why = targets.length > 0 ? [unmonitoredReason(`none of its ${targets.length} part(s) is monitored here`)] : [];
+          results.set(ref, { entityRef: ref, status: 'unknown', reasons: [...mine, ...why], derived: targets.length > 0, notMonitored: true });
+          continue;
+        }
         const fromParts = parts.length > 0 ? deriveStatus(parts) : undefined;
-        const statuses = [...mine.map(r => r.status), ...(fromParts ? [fromParts.status] : [])];
+        const statuses = [...mineMonitored.map(r => r.status), ...(fromParts ? [fromParts.status] : [])];
         results.set(ref, {
           entityRef: ref,
           status: worstStatus(statuses),
@@ -108,8 +144,7 @@ export class HealthSweeper {
         });
       }
     }
-    const at = now();
-    const all = [...results.values()];
+    const all = [...results.values()].map(({ notMonitored: _, ...r }) => r);
     const changed = await this.deps.store.record(all, at);
     await this.deps.store.forgetExcept(all.map(r => r.entityRef));
     await this.deps.store.prune(new Date(at.getTime() - (this.options.historyMs ?? 7 * 86_400_000)));

@@ -13,6 +13,7 @@ import type { AlertService } from '../alerts/AlertService';
 import type { Entity } from '@backstage/catalog-model';
 import { summarize } from './entities';
 import type { HealthStore } from './HealthStore';
+import { isNotMonitored } from './probes/types';
 
 const refList = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
@@ -61,14 +62,18 @@ export function createHealthRouter(o: HealthRouterOptions): express.Router {
 
   router.get('/now', async (_req, res) => {
     const [health, list, entities] = await Promise.all([o.store.current(), o.alerts.list(), o.loadEntities()]);
+    // Entities not monitored here are no problem to act on: counted, not listed.
+    const notMonitored = new Set(
+      health.filter(h => h.status === 'unknown' && h.reasons.length > 0 && h.reasons.every(r => r.status === 'ok' || isNotMonitored(r))),
+    );
     const notOk = health
-      .filter(h => h.status !== 'ok')
+      .filter(h => h.status !== 'ok' && !notMonitored.has(h))
       .sort((a, b) => compareStatus(a.status, b.status) || Date.parse(a.since) - Date.parse(b.since));
     const wanted = new Set([...notOk.map(h => h.entityRef), ...list.alerts.flatMap(a => a.entityRefs)]);
     const summaries = Object.fromEntries(
       entities.map(e => [stringifyEntityRef(e), e] as const).filter(([r]) => wanted.has(r)).map(([r, e]) => [r, summarize(e)]),
     );
-    res.json({ health: notOk, alerts: list.alerts, sources: list.sources, entities: summaries });
+    res.json({ health: notOk, notMonitored: notMonitored.size, alerts: list.alerts, sources: list.sources, entities: summaries });
   });
 
   const authorize = async (req: express.Request) => {

@@ -12,9 +12,15 @@ import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import { plantAlertSilencePermission } from '@plantops/backstage-plugin-plant-common';
 import { AlertmanagerClient, KubernetesClusterResolver, PrometheusClient } from '@plantops/backstage-plugin-plant-node';
+import {
+  isProductionLineEntity,
+  isSiteEntity,
+} from '@plantops/backstage-plugin-plant-common';
 import type { Pool } from 'pg';
+import { plantFromEntities } from '../ingest/demoPlant';
 import { AlertNotifier } from '../alerts/AlertNotifier';
 import { AlertService } from '../alerts/AlertService';
+import { DemoOpcUaServers } from './demoOpcUa';
 import { cachedEntities } from './entities';
 import { HealthStore } from './HealthStore';
 import { HealthSweeper } from './HealthSweeper';
@@ -43,6 +49,8 @@ export interface HealthDeps {
   notifications?: NotificationService;
   /** The runbook link of an alert without a `plantops.io/runbook` or runbook_url (the on-call runbooks). */
   runbookFor?: (alertName: string, entityRefs: string[]) => Promise<string | null>;
+  /** The embedded demo plant runs: its Sites' OPC UA connectors get in-process servers (plant.health.opcua.demoServers). */
+  demoPlant?: boolean;
 }
 
 /**
@@ -60,19 +68,34 @@ export async function setupHealth(d: HealthDeps) {
   const prometheusUrl = h?.getOptionalString('prometheus.baseUrl');
   const alertmanagerUrl = a?.getOptionalString('alertmanager.baseUrl');
   const kafka = new KafkaProbe(kafkaClustersFrom(d.config), { maxLag: h?.getOptionalNumber('kafka.maxLag') });
+  const demoServers =
+    (h?.getOptionalBoolean('opcua.demoServers') ?? d.demoPlant ?? false)
+      ? new DemoOpcUaServers({
+          logger: d.logger,
+          plant: async () => {
+            const items = await loadEntities();
+            return plantFromEntities(items.filter(isSiteEntity), items.filter(isProductionLineEntity), new Date());
+          },
+        })
+      : undefined;
+  const opcua = new OpcUaProbe({
+    maxDataAgeSeconds: h?.getOptionalNumber('opcua.maxDataAgeSeconds'),
+    concurrency: h?.getOptionalNumber('opcua.concurrency'),
+    standIn: demoServers?.standIn,
+    lastDataChange: async site => {
+      const r = await d.pool.query('SELECT max(last_event_at) AS at FROM plant_machine WHERE site = $1', [site]);
+      return r.rows[0]?.at ?? undefined;
+    },
+  });
   const probes: Probe[] = [
-    new HttpProbe({ slowMs: h?.getOptionalNumber('http.slowMs') }),
+    new HttpProbe({ slowMs: h?.getOptionalNumber('http.slowMs'), concurrency: h?.getOptionalNumber('http.concurrency') }),
     new PostgresProbe(postgresInstancesFrom(d.config), {
       maxReplicationLagSeconds: h?.getOptionalNumber('postgres.maxReplicationLagSeconds'),
     }),
     kafka,
-    new OpcUaProbe({
-      maxDataAgeSeconds: h?.getOptionalNumber('opcua.maxDataAgeSeconds'),
-      lastDataChange: async site => {
-        const r = await d.pool.query('SELECT max(last_event_at) AS at FROM plant_machine WHERE site = $1', [site]);
-        return r.rows[0]?.at ?? undefined;
-      },
-    }),
+    opcua,
+    // Without plant.health.prometheus.baseUrl a job says it is not monitored here.
+    new PrometheusProbe(prometheusUrl ? new PrometheusClient({ baseUrl: prometheusUrl }) : undefined),
   ];
   // Workloads on the clusters of plant.kubernetes.clusters (tokens only from config).
   probes.push(
@@ -80,7 +103,6 @@ export async function setupHealth(d: HealthDeps) {
       d.auth.getOwnServiceCredentials(),
     ),
   );
-  if (prometheusUrl) probes.push(new PrometheusProbe(new PrometheusClient({ baseUrl: prometheusUrl })));
 
   const notifier = new AlertNotifier({ store, logger: d.logger, notifications: d.notifications, signals: d.signals });
   const historyMs = (h?.getOptionalNumber('historyDays') ?? 7) * 86_400_000;
@@ -117,6 +139,9 @@ export async function setupHealth(d: HealthDeps) {
   }
   return {
     router: createHealthRouter({ store, alerts, loadEntities, httpAuth: d.httpAuth, permissions: d.permissions, historyMs }),
-    stop: () => kafka.close(),
+    stop: async () => {
+      await Promise.all([kafka.close(), opcua.close()]);
+      await demoServers?.stop();
+    },
   };
 }

@@ -1,12 +1,20 @@
 import type { Entity } from '@backstage/catalog-model';
 import { ANNOTATION_PLANTOPS_HEALTH_URL } from '@plantops/backstage-plugin-plant-common';
 import type { Probe, ProbeResult } from './types';
-import { safeUrl } from './types';
+import { notMonitored, safeUrl } from './types';
+
+/** Names reserved for documentation and tests (RFC 2606, RFC 6761): never a real target. */
+export function isPlaceholderHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return (
+    /(^|\.)example\.(com|net|org)$/.test(h) || /\.(example|invalid|test)$/.test(h) || ['example', 'invalid', 'test'].includes(h)
+  );
+}
 
 export interface HttpProbeOptions {
   /** Slower answers make the entity degraded; default 2000 ms. */
   slowMs?: number;
-  /** Requests at once; default 128 (a request waiting on a socket costs nearly nothing). */
+  /** Requests at once; default 64 (enough for slow and hanging endpoints not to hold up the rest; more only adds event-loop lag to every latency). */
   concurrency?: number;
 }
 
@@ -16,7 +24,7 @@ export class HttpProbe implements Probe {
   readonly timeoutStatus = 'down' as const;
   readonly concurrency: number;
   constructor(private readonly options: HttpProbeOptions = {}) {
-    this.concurrency = options.concurrency ?? 128;
+    this.concurrency = options.concurrency ?? 64;
   }
 
   appliesTo(entity: Entity) {
@@ -26,6 +34,15 @@ export class HttpProbe implements Probe {
   async run(entity: Entity, signal: AbortSignal): Promise<ProbeResult> {
     const url = entity.metadata.annotations![ANNOTATION_PLANTOPS_HEALTH_URL];
     const shown = safeUrl(url);
+    let host = '';
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return { status: 'unknown', message: `plantops.io/health-url is not a URL: set it to e.g. https://service.plant.local/health` };
+    }
+    if (isPlaceholderHost(host)) {
+      return notMonitored(`plantops.io/health-url ${shown} names the placeholder host ${host}; set the real health URL`);
+    }
     const started = performance.now();
     let res: Response;
     try {

@@ -8,6 +8,7 @@ import {
 import { Admin, Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
 import { kafkaConfigFrom } from '../../ingest/kafkaConfig';
 import type { Probe, ProbeResult } from './types';
+import { notMonitored } from './types';
 
 /** Kafka clusters by name: `plant.kafka.clusters`, plus `plant.telemetry.kafka` as `default`. */
 export function kafkaClustersFrom(config: Config): Map<string, KafkaConfig> {
@@ -69,10 +70,9 @@ export class KafkaProbe implements Probe {
     const groupId = a[ANNOTATION_PLANTOPS_KAFKA_CONSUMER_GROUP];
     const cluster = this.clusterOf(entity);
     if (!cluster.config) {
-      return {
-        status: 'unknown',
-        message: `Kafka cluster ${cluster.name} is not configured: add it to plant.kafka.clusters in app-config`,
-      };
+      return notMonitored(
+        `consumer group ${groupId} on Kafka cluster ${cluster.name}, which is not configured: add it to plant.kafka.clusters (or plant.telemetry.kafka for default)`,
+      );
     }
     let admin: Admin;
     try {

@@ -8,13 +8,14 @@ import {
   resolveEntityWorkload,
 } from '@plantops/backstage-plugin-plant-node';
 import type { Probe, ProbeResult } from './types';
+import { notMonitored } from './types';
 
 const notFound = (e: any) => e?.code === 404 || e?.response?.statusCode === 404 || /HTTP-Code: 404/.test(String(e?.message));
 
 /**
  * The entity's workload (`backstage.io/kubernetes-id` on the cluster it
  * depends on): ready vs desired replicas, pod restarts, CrashLoopBackOff.
- * Runs only when clusters are configured (plant.kubernetes.clusters).
+ * Without clusters in plant.kubernetes.clusters the workload is not monitored here.
  */
 export class KubernetesProbe implements Probe {
   readonly name = 'kubernetes';
@@ -26,10 +27,14 @@ export class KubernetesProbe implements Probe {
   ) {}
 
   appliesTo(entity: Entity) {
-    return Boolean(entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]) && this.resolver.configuredClusters().length > 0;
+    return Boolean(entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]);
   }
 
   async run(entity: Entity): Promise<ProbeResult> {
+    if (this.resolver.configuredClusters().length === 0) {
+      const id = entity.metadata.annotations![KUBERNETES_ID_ANNOTATION];
+      return notMonitored(`${KUBERNETES_ID_ANNOTATION} ${id}, but no cluster in plant.kubernetes.clusters`);
+    }
     const credentials = await this.credentials();
     let w;
     let kubeConfig;

@@ -3,6 +3,7 @@ import type { Config } from '@backstage/config';
 import { ANNOTATION_PLANTOPS_POSTGRES } from '@plantops/backstage-plugin-plant-common';
 import { Client, ClientConfig } from 'pg';
 import type { Probe, ProbeResult } from './types';
+import { notMonitored } from './types';
 
 /** The guide's DatabaseConnectionHigh: connections active / max > 0.8. */
 export const CONNECTIONS_HIGH_RATIO = 0.8;
@@ -50,11 +51,15 @@ export class PostgresProbe implements Probe {
   }
 
   appliesTo(entity: Entity) {
-    return this.instanceOf(entity) !== undefined && (entity.kind === 'Resource' || Boolean(entity.metadata.annotations?.[ANNOTATION_PLANTOPS_POSTGRES]));
+    return Boolean(entity.metadata.annotations?.[ANNOTATION_PLANTOPS_POSTGRES]) || (entity.kind === 'Resource' && this.instanceOf(entity) !== undefined);
   }
 
   async run(entity: Entity, signal: AbortSignal): Promise<ProbeResult> {
-    const instance = this.instanceOf(entity)!;
+    const instance = this.instanceOf(entity);
+    if (!instance) {
+      const name = entity.metadata.annotations?.[ANNOTATION_PLANTOPS_POSTGRES];
+      return notMonitored(`${ANNOTATION_PLANTOPS_POSTGRES} ${name}, but no plant.postgres.instances entry named ${name}`);
+    }
     const where = `${instance.connection.host}:${instance.connection.port}/${instance.connection.database}`;
     const client = new Client({ ...instance.connection, connectionTimeoutMillis: 10_000, statement_timeout: 5000 });
     // A late socket error after an abort must not crash the backend.

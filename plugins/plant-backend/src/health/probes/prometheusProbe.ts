@@ -2,6 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { ANNOTATION_PLANTOPS_PROMETHEUS_JOB } from '@plantops/backstage-plugin-plant-common';
 import type { PrometheusClient } from '@plantops/backstage-plugin-plant-node';
 import type { Probe, ProbeResult } from './types';
+import { notMonitored } from './types';
 
 /** The guide's HighErrorRate rule: rate(http_requests_total{status=~"5.."}[5m]) > 0.1 */
 export const ERROR_RATE_THRESHOLD = 0.1;
@@ -15,7 +16,8 @@ const quote = (v: string) => JSON.stringify(v);
  */
 export class PrometheusProbe implements Probe {
   readonly name = 'prometheus';
-  constructor(private readonly client: PrometheusClient) {}
+  /** Without a client (no plant.health.prometheus.baseUrl) the job is not monitored here. */
+  constructor(private readonly client?: PrometheusClient) {}
 
   appliesTo(entity: Entity) {
     return Boolean(entity.metadata.annotations?.[ANNOTATION_PLANTOPS_PROMETHEUS_JOB]);
@@ -23,6 +25,7 @@ export class PrometheusProbe implements Probe {
 
   async run(entity: Entity): Promise<ProbeResult> {
     const job = entity.metadata.annotations![ANNOTATION_PLANTOPS_PROMETHEUS_JOB];
+    if (!this.client) return notMonitored(`${ANNOTATION_PLANTOPS_PROMETHEUS_JOB} ${job}, but no plant.health.prometheus.baseUrl`);
     let up;
     let errors;
     try {

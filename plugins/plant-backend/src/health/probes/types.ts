@@ -7,6 +7,20 @@ export interface ProbeResult {
   details?: Record<string, number | string | boolean | null>;
 }
 
+/**
+ * Set in a reason's details when the probe's target is not configured here
+ * (no cluster, no Prometheus, a placeholder host): the entity is not
+ * monitored by this portal, which is neither ok nor a failure.
+ */
+export const NOT_MONITORED = 'notMonitored';
+
+/** A result for a target this portal cannot reach by configuration: `unknown`, flagged, with why. */
+export function notMonitored(why: string): ProbeResult {
+  return { status: 'unknown', message: `not monitored here (${why})`, details: { [NOT_MONITORED]: true } };
+}
+
+export const isNotMonitored = (r: { details?: Record<string, unknown> }) => r.details?.[NOT_MONITORED] === true;
+
 /** A health probe: which entities it checks, and how. */
 export interface Probe {
   /** Short name shown as the reason's probe: http, prometheus, postgres ... */
