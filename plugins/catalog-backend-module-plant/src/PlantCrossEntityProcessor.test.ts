@@ -68,7 +68,6 @@ describe('PlantCrossEntityProcessor (catalog backend, PostgreSQL)', () => {
       config: {
         catalog: {
           rules: [{ allow: ['Resource', 'Location', 'Site', 'ProductionLine'] }],
-          processingInterval: { seconds: 1 },
           locations: [{ type: 'file', target: dir.resolve('catalog.yaml') }],
         },
       },

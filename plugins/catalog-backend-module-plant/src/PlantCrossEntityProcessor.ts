@@ -12,6 +12,7 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import { isSiteEntity } from '@plantops/backstage-plugin-plant-common';
+import { BatchedEntityLookup } from './BatchedEntityLookup';
 
 /**
  * Checks a Site against the entities it names, which the schema cannot:
@@ -22,11 +23,22 @@ import { isSiteEntity } from '@plantops/backstage-plugin-plant-common';
  * version.
  */
 export class PlantCrossEntityProcessor implements CatalogProcessor {
+  private readonly lookup: BatchedEntityLookup;
+
   constructor(
-    private readonly catalog: CatalogService,
-    private readonly auth: AuthService,
+    catalog: CatalogService,
+    auth: AuthService,
     private readonly logger: LoggerService,
-  ) {}
+  ) {
+    // Sites processed at the same time share one catalog request.
+    this.lookup = new BatchedEntityLookup(async entityRefs => {
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs, fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.type', 'spec.site'] },
+        { credentials: await auth.getOwnServiceCredentials() },
+      );
+      return items;
+    });
+  }
 
   getProcessorName(): string {
     return 'PlantCrossEntityProcessor';
@@ -75,19 +87,19 @@ export class PlantCrossEntityProcessor implements CatalogProcessor {
     });
     if (!checks.length) return entity;
 
-    let items: Array<Entity | undefined>;
+    let found: Map<string, Entity>;
     try {
-      ({ items } = await this.catalog.getEntitiesByRefs(
-        { entityRefs: checks.map(c => c.ref), fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.type', 'spec.site'] },
-        { credentials: await this.auth.getOwnServiceCredentials() },
-      ));
+      found = await this.lookup.get(checks.map(c => c.ref));
     } catch (error) {
       // A busy catalog API is no fault of the Site: check again next round.
       this.logger.warn(`Could not check ${self} against the entities it names: ${(error as Error).message}`);
       return entity;
     }
     const problems = checks
-      .map((c, i) => (items[i] ? c.check(items[i]!) : undefined))
+      .map(c => {
+        const named = found.get(c.ref);
+        return named ? c.check(named) : undefined;
+      })
       .filter((p): p is string => Boolean(p));
     if (problems.length) {
       emit(

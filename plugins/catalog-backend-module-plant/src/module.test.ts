@@ -1,15 +1,15 @@
 import {
   createMockDirectory,
   mockServices,
-  startTestBackend,
   type TestBackend,
 } from '@backstage/backend-test-utils';
 // The catalog API returns entities with their status (the alpha type).
 import type { AlphaEntity as Entity } from '@backstage/catalog-model/alpha';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { catalogModulePlantEntities } from './module';
+import { eventually, postgresDatabases, startCatalog } from './testing/backend';
 
 jest.setTimeout(60_000);
+
+const databases = postgresDatabases();
 
 // plant-a names line-2 itself; line-1 only names its site.
 const PLANT_A = `
@@ -85,19 +85,6 @@ spec:
 const TIMEZONE_PROBLEM =
   'spec.timezone must be an IANA time zone, such as Europe/Berlin';
 
-/** Retries `check` until it stops throwing; processing is asynchronous. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 250));
-    }
-  }
-}
-
 describe('catalogModulePlantEntities', () => {
   const dir = createMockDirectory();
   const file = dir.resolve('sites.yaml');
@@ -117,25 +104,17 @@ describe('catalogModulePlantEntities', () => {
 
   beforeAll(async () => {
     dir.setContent({ 'sites.yaml': `${PLANT_A}---${REST}` });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModulePlantEntities,
-        // Catalog processing errors are published on the events service.
-        mockServices.events.mock({ publish }).factory,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [
-                { allow: ['Site', 'ProductionLine', 'Group', 'Location'] },
-              ],
-              locations: [{ type: 'file', target: file }],
-            },
-          },
-        }),
-      ],
-    });
-    api = `http://localhost:${backend.server.port()}/api/catalog`;
+    ({ backend, api } = await startCatalog({
+      knex: await databases.init('POSTGRES_15'),
+      config: {
+        catalog: {
+          rules: [{ allow: ['Site', 'ProductionLine', 'Group', 'Location'] }],
+          locations: [{ type: 'file', target: file }],
+        },
+      },
+      // Catalog processing errors are published on the events service.
+      features: [mockServices.events.mock({ publish }).factory],
+    }));
   });
 
   afterAll(async () => {

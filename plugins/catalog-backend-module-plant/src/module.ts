@@ -16,9 +16,12 @@ import { createSiteRegistryRouter } from './siteRegistry/router';
 import { readSeeds } from './siteRegistry/seeds';
 import { moduleDatabase } from './database';
 import {
+  DISCOVERY_TASK_ID,
   KubernetesDiscoveryProvider,
   readDiscoveryOptions,
 } from './kubernetes/KubernetesDiscoveryProvider';
+import { DiscoveryCatchUpProcessor } from './kubernetes/DiscoveryCatchUpProcessor';
+import { RunRequests } from './kubernetes/RunRequests';
 import { KubernetesEnrichmentProcessor } from './kubernetes/KubernetesEnrichmentProcessor';
 import { WorkloadIndex } from './kubernetes/WorkloadIndex';
 import { WorkloadStore } from './kubernetes/WorkloadStore';
@@ -50,6 +53,7 @@ export const catalogModulePlantEntities = createBackendModule({
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalogApi: catalogServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const { catalog, config, logger, database, scheduler } = deps;
@@ -84,7 +88,11 @@ export const catalogModulePlantEntities = createBackendModule({
         if (discovery) {
           const workloads = new WorkloadStore(db);
           const index = new WorkloadIndex(workloads);
+          const clusterIndex = new CachedIndex(() => workloads.clusters(), 10_000);
+          const runs = new RunRequests({ trigger: () => scheduler.triggerTask(DISCOVERY_TASK_ID), logger });
+          deps.lifecycle.addShutdownHook(() => runs.cancel());
           catalog.addProcessor(new KubernetesEnrichmentProcessor(index));
+          catalog.addProcessor(new DiscoveryCatchUpProcessor(clusterIndex, index, runs));
           catalog.addEntityProvider(
             new KubernetesDiscoveryProvider({
               resolver: new KubernetesClusterResolver(config, { catalog: deps.catalogApi }),
@@ -92,6 +100,7 @@ export const catalogModulePlantEntities = createBackendModule({
               auth: deps.auth,
               store: workloads,
               index,
+              clusterIndex,
               logger,
               options: readDiscoveryOptions(discovery),
               schedule: scheduler.createScheduledTaskRunner(

@@ -85,7 +85,6 @@ describe('ArgoCD status on Components (ArgoCD API double, PostgreSQL)', () => {
       config: {
         catalog: {
           rules: [{ allow: ['Component', 'Location'] }],
-          processingInterval: { seconds: 1 },
           locations: [{ type: 'file', target: dir.resolve('catalog.yaml') }],
         },
         plant: {

@@ -21,8 +21,9 @@ import {
   KUBERNETES_DISCOVERY_PROVIDER,
   workloadComponent,
 } from './workloadEntities';
+import type { CachedIndex } from '../CachedIndex';
 import type { WorkloadIndex } from './WorkloadIndex';
-import type { WorkloadStore } from './WorkloadStore';
+import type { DiscoveredCluster, WorkloadStore } from './WorkloadStore';
 
 export interface KubernetesDiscoveryOptions {
   labelSelector: string;
@@ -41,6 +42,9 @@ export function readDiscoveryOptions(config: Config | undefined): KubernetesDisc
     lifecycle: config?.getOptionalString('defaultLifecycle') ?? 'production',
   };
 }
+
+/** The scheduler task of the discovery runs. */
+export const DISCOVERY_TASK_ID = `${KUBERNETES_DISCOVERY_PROVIDER}:refresh`;
 
 /** The refresh key of Components that discovery enriches. */
 export const enrichRefreshKey = (kubernetesId: string) =>
@@ -69,6 +73,8 @@ export class KubernetesDiscoveryProvider implements EntityProvider {
       auth: AuthService;
       store: WorkloadStore;
       index: WorkloadIndex;
+      /** What the last run covered, read by DiscoveryCatchUpProcessor. */
+      clusterIndex?: CachedIndex<DiscoveredCluster>;
       logger: LoggerService;
       schedule: SchedulerServiceTaskRunner;
       options: KubernetesDiscoveryOptions;
@@ -82,7 +88,7 @@ export class KubernetesDiscoveryProvider implements EntityProvider {
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.deps.schedule.run({
-      id: `${KUBERNETES_DISCOVERY_PROVIDER}:refresh`,
+      id: DISCOVERY_TASK_ID,
       fn: async () => {
         await this.refresh();
       },
@@ -93,7 +99,7 @@ export class KubernetesDiscoveryProvider implements EntityProvider {
     const { store, logger, options } = this.deps;
     if (!this.connection) throw new Error(`${KUBERNETES_DISCOVERY_PROVIDER} is not connected`);
     const credentials = await this.deps.auth.getOwnServiceCredentials();
-    const clusters = await this.clusters(credentials);
+    const { clusters, inCatalog } = await this.clusters(credentials);
     const run: DiscoveryRun = { clusters: {}, emitted: 0, enriched: 0 };
 
     await forEachLimited(clusters, options.concurrency, async cluster => {
@@ -111,6 +117,12 @@ export class KubernetesDiscoveryProvider implements EntityProvider {
       }
     });
     await store.keepOnly(clusters);
+    await store.recordClusters(
+      clusters.map(cluster => {
+        const result = run.clusters[cluster];
+        return { cluster, inCatalog: inCatalog.has(cluster), error: result && 'error' in result ? result.error : undefined };
+      }),
+    );
 
     const groups = byComponent(await store.all());
     const claimed = await this.claimedElsewhere(credentials);
@@ -121,7 +133,9 @@ export class KubernetesDiscoveryProvider implements EntityProvider {
       else entities.push({ entity: workloadComponent(component, workloads, options), locationKey: `${KUBERNETES_DISCOVERY_PROVIDER}:${component}` });
     }
     await this.connection.applyMutation({ type: 'full', entities });
+    await store.markEmitted(enrich);
     this.deps.index.invalidate();
+    this.deps.clusterIndex?.invalidate();
     if (enrich.length) {
       await this.connection.refresh({ keys: enrich.map(enrichRefreshKey) });
     }
@@ -135,13 +149,13 @@ export class KubernetesDiscoveryProvider implements EntityProvider {
 
   /** Configured clusters plus the catalog's kubernetes-cluster Resources, by name. */
   private async clusters(credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>) {
-    const names = new Set(this.deps.resolver.configuredClusters());
     const { items } = await this.deps.catalog.getEntities(
       { filter: { kind: 'resource', 'spec.type': 'kubernetes-cluster' }, fields: ['metadata.name'] },
       { credentials },
     );
-    for (const e of items) names.add(e.metadata.name);
-    return [...names].sort();
+    const inCatalog = new Set(items.map(e => e.metadata.name));
+    const clusters = [...new Set([...this.deps.resolver.configuredClusters(), ...inCatalog])].sort();
+    return { clusters, inCatalog };
   }
 
   /** kubernetes-ids of Components that some other location owns: those are enriched, not emitted. */

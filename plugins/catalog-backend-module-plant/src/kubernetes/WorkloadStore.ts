@@ -17,9 +17,20 @@ export interface DiscoveredWorkload {
     lifecycle?: string;
     description?: string;
   };
+  /** The last run emitted a Component of its own for it: no other entity claimed it then. */
+  emitted?: boolean;
+}
+
+/** A cluster of the last discovery run. */
+export interface DiscoveredCluster {
+  cluster: string;
+  /** Its kubernetes-cluster Resource was in the catalog during the run. */
+  inCatalog: boolean;
+  error?: string;
 }
 
 const TABLE = 'plant_kubernetes_workloads';
+const CLUSTERS = 'plant_kubernetes_discovery_clusters';
 
 /** The discovered workloads in the catalog's database (migrated with the site registry). */
 export class WorkloadStore {
@@ -52,6 +63,35 @@ export class WorkloadStore {
     await this.db(TABLE).whereNotIn('cluster', clusters).delete();
   }
 
+  /** Marks the workloads whose Component the run emitted itself: all but those of the `enriched` Components. */
+  async markEmitted(enriched: string[]) {
+    await this.db.transaction(async tx => {
+      await tx(TABLE).update({ emitted: true });
+      for (let i = 0; i < enriched.length; i += 500) {
+        await tx(TABLE).whereIn('component', enriched.slice(i, i + 500)).update({ emitted: false });
+      }
+    });
+  }
+
+  /** Replaces the record of the clusters the last run covered. */
+  async recordClusters(clusters: DiscoveredCluster[]) {
+    await this.db.transaction(async tx => {
+      await tx(CLUSTERS).delete();
+      if (clusters.length) {
+        await tx(CLUSTERS).insert(
+          clusters.map(c => ({ cluster: c.cluster, in_catalog: c.inCatalog, error: c.error ?? null })),
+        );
+      }
+    });
+  }
+
+  async clusters(): Promise<Map<string, DiscoveredCluster>> {
+    const rows = await this.db(CLUSTERS).select();
+    return new Map(
+      rows.map(r => [r.cluster, { cluster: r.cluster, inCatalog: Boolean(r.in_catalog), error: r.error ?? undefined }]),
+    );
+  }
+
   async all(): Promise<DiscoveredWorkload[]> {
     const rows = await this.db(TABLE).orderBy(['component', 'cluster', 'namespace', 'kind', 'name']);
     return rows.map(r => ({
@@ -63,6 +103,7 @@ export class WorkloadStore {
       image: r.image,
       version: r.version ?? undefined,
       details: JSON.parse(r.details),
+      emitted: Boolean(r.emitted),
     }));
   }
 }

@@ -126,7 +126,6 @@ describe('Kubernetes discovery provider (Kubernetes API double, PostgreSQL)', ()
       config: {
         catalog: {
           rules: [{ allow: ['Component', 'Resource', 'Location', 'Site', 'ProductionLine'] }],
-          processingInterval: { seconds: 1 },
           locations: [{ type: 'file', target: dir.resolve('catalog.yaml') }],
         },
         plant: {

@@ -23,7 +23,10 @@ export function postgresDatabases() {
   return databases;
 }
 
-/** The catalog backend with this module on `knex`, plus `extra` config and features. */
+/**
+ * The catalog backend with this module on `knex`, plus `config` (its `catalog`
+ * block merged over these defaults) and `features`.
+ */
 export async function startCatalog(options: {
   knex: Knex;
   config?: Record<string, any>;
@@ -42,6 +45,7 @@ export async function startCatalog(options: {
       mockServices.database.factory({ knex: options.knex }),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           catalog: {
             rules: [
               {
@@ -50,8 +54,8 @@ export async function startCatalog(options: {
             ],
             // Process what providers emit without the default 100-200 s pause.
             processingInterval: { seconds: 1 },
+            ...options.config?.catalog,
           },
-          ...options.config,
         },
       }),
       ...(options.features ?? []),
