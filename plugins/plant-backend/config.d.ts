@@ -129,5 +129,14 @@ export interface Config {
       /** How long a loaded set is served before the locations are read again. Default 60. */
       refreshSeconds?: number;
     };
+    /** Incidents started from alerts and runbooks. */
+    incidents?: {
+      /** An open incident with no timeline entry for this many days is closed automatically. Default 14. */
+      autoCloseDays?: number;
+      /** Closed incidents older than this many days are deleted with their timelines. Default 730. */
+      retentionDays?: number;
+      /** A template launched from a runbook step whose task is not created within this many minutes is given up. Default 60. */
+      taskWaitMinutes?: number;
+    };
   };
 }

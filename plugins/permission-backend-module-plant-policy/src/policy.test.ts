@@ -2,7 +2,12 @@ import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogEntityReadPermission, catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
 import { actionExecutePermission, taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
-import { plantApprovalDecidePermission } from '@plantops/backstage-plugin-plant-common';
+import {
+  plantApprovalDecidePermission,
+  plantIncidentCreatePermission,
+  plantIncidentReadPermission,
+  plantIncidentUpdatePermission,
+} from '@plantops/backstage-plugin-plant-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -49,5 +54,16 @@ describe('PlantPermissionPolicy with app-config.yaml', () => {
     expect((await decide(catalogEntityReadPermission, viewer)).result).toBe(AuthorizeResult.ALLOW);
     expect((await decide(taskCreatePermission, viewer)).result).toBe(AuthorizeResult.DENY);
     expect((await decide(actionExecutePermission, viewer)).result).toBe(AuthorizeResult.DENY);
+  });
+
+  it('lets engineers and on-call start and keep incidents; a viewer reads them', async () => {
+    const viewer = user('user:default/emily-chen', ['group:default/plantops']);
+    for (const p of [plantIncidentCreatePermission, plantIncidentUpdatePermission]) {
+      expect((await decide(p, guest)).result).toBe(AuthorizeResult.ALLOW);
+      expect((await decide(p, viewer)).result).toBe(AuthorizeResult.DENY);
+      expect((await decide(p, stranger)).result).toBe(AuthorizeResult.DENY);
+    }
+    expect((await decide(plantIncidentReadPermission, viewer)).result).toBe(AuthorizeResult.ALLOW);
+    expect((await decide(plantIncidentReadPermission, stranger)).result).toBe(AuthorizeResult.DENY);
   });
 });

@@ -29,6 +29,8 @@ import {
   plantAlertSilencePermission,
   plantApprovalDecidePermission,
   plantApprovalReadPermission,
+  plantIncidentCreatePermission,
+  plantIncidentUpdatePermission,
 } from '@plantops/backstage-plugin-plant-common';
 import { Role, RoleConfig, rolesOf } from './roles';
 
@@ -121,6 +123,10 @@ export class PlantPermissionPolicy implements PermissionPolicy {
       return createScaffolderTaskConditionalDecision(p, tasks.isTaskOwner({ createdBy: [user.info.userEntityRef] }));
     }
     if (isPermission(p, plantApprovalReadPermission)) return allow;
+    // Anyone who runs templates may start and keep an incident; viewers read it (the read rule below).
+    if (isPermission(p, plantIncidentCreatePermission) || isPermission(p, plantIncidentUpdatePermission)) {
+      return has(...RUNNERS) ? allow : deny;
+    }
     if (isPermission(p, plantApprovalDecidePermission) || isPermission(p, plantAlertSilencePermission)) {
       return has(...PRODUCTION) ? allow : deny;
     }

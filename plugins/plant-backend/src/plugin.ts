@@ -50,8 +50,9 @@ export const plantPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         permissionsRegistry: coreServices.permissionsRegistry,
         notifications: notificationService,
+        discovery: coreServices.discovery,
       },
-      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth, database, httpAuth, permissions, auditor, urlReader, scheduler, permissionsRegistry, notifications }) {
+      async init({ config, logger, httpRouter, lifecycle, signals, catalog, auth, database, httpAuth, permissions, auditor, urlReader, scheduler, permissionsRegistry, notifications, discovery }) {
         const microStopSeconds = config.getOptionalNumber('plant.telemetry.microStopSeconds') ?? 120;
         const db = await openTelemetryDatabase(config, logger);
         // Partitions ahead and retention, hourly on the scheduler.
@@ -110,7 +111,9 @@ export const plantPlugin = createBackendPlugin({
         const approvals = await ApprovalStore.create(database);
         httpRouter.use(createApprovalsRouter({ store: approvals, httpAuth, permissions, auditor, logger }));
         // On-call: runbooks from plant.runbooks.locations, checked against the catalog and alert rules.
-        const onCall = await addOnCallRoutes({ config, logger, httpRouter, urlReader, catalog, auth, httpAuth, database });
+        const onCall = await addOnCallRoutes({
+          config, logger, httpRouter, urlReader, catalog, auth, httpAuth, database, permissions, permissionsRegistry, scheduler, discovery,
+        });
         // Health probes and alerts: sweeps on the scheduler, tables next to the telemetry.
         const health = await setupHealth({
           config, logger, scheduler, pool: db.pool, catalog, auth, httpAuth, permissions, permissionsRegistry, signals, notifications,

@@ -33,3 +33,28 @@ export const PLANT_TEMPLATE_TAGS = {
   /** Secret and certificate rotations. */
   rotation: 'rotation',
 } as const;
+
+/** See incidents and their timelines (every role may). */
+export const plantIncidentReadPermission = createPermission({
+  name: 'plant.incident.read',
+  attributes: { action: 'read' },
+});
+
+/** Start an incident from an alert or a runbook. */
+export const plantIncidentCreatePermission = createPermission({
+  name: 'plant.incident.create',
+  attributes: { action: 'create' },
+});
+
+/** Record on an incident's timeline (steps, template tasks, acknowledgements, notes) and close it. */
+export const plantIncidentUpdatePermission = createPermission({
+  name: 'plant.incident.update',
+  attributes: { action: 'update' },
+});
+
+/** The incident permissions, for the plugin's permission registry. */
+export const plantIncidentPermissions = [
+  plantIncidentReadPermission,
+  plantIncidentCreatePermission,
+  plantIncidentUpdatePermission,
+];

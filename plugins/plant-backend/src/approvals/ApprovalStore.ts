@@ -4,7 +4,7 @@ import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { JsonValue } from '@backstage/types';
 import type { Approval, ApprovalStatus, NewApproval } from './types';
-import { migrationSource } from './migrations';
+import { pluginDatabase } from '../database/pluginDatabase';
 import { redactSecrets } from './redact';
 
 const TABLE = 'plant_approval';
@@ -57,12 +57,7 @@ const sameRef = (a: string, b: string) => a.toLocaleLowerCase('en-US') === b.toL
  */
 export class ApprovalStore {
   static async create(database: DatabaseService, now: () => Date = () => new Date()): Promise<ApprovalStore> {
-    const db = await database.getClient();
-    if (!database.migrations?.skip) {
-      // Own bookkeeping table: other plant features may keep knex migrations in this database too.
-      await db.migrate.latest({ migrationSource, tableName: 'plant_approval_knex_migrations' });
-    }
-    return new ApprovalStore(db, now);
+    return new ApprovalStore(await pluginDatabase(database), now);
   }
 
   constructor(private readonly db: Knex, private readonly now: () => Date = () => new Date()) {}

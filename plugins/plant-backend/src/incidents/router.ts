@@ -1,10 +1,17 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { RUNBOOK_SEVERITIES, incidentToMarkdown } from '@plantops/backstage-plugin-plant-common';
+import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  RUNBOOK_SEVERITIES,
+  incidentToMarkdown,
+  plantIncidentCreatePermission,
+  plantIncidentReadPermission,
+  plantIncidentUpdatePermission,
+} from '@plantops/backstage-plugin-plant-common';
 import type { IncidentStore } from './IncidentStore';
 
 const entityRef = (field: string, kind?: string) =>
@@ -39,6 +46,8 @@ const eventSchema = z.object({
   template: z.string().min(1).optional(),
   taskUrl: z.string().url('taskUrl: must be a URL, e.g. the scaffolder task link').optional(),
   outcome: z.string().min(1).optional(),
+  /** A template launch's prefilled form values: how its task is found. */
+  parameters: z.record(z.unknown(), { invalid_type_error: 'parameters: must be the form values object' }).optional(),
 });
 
 const closeSchema = z.object({
@@ -54,35 +63,58 @@ function parse<T>(schema: z.ZodType<T, any, any>, input: unknown): T {
 export interface IncidentsRouterOptions {
   store: IncidentStore;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
 }
 
-/** `/incidents`: start, list, get, record events, close, export the timeline as Markdown. */
-export function createIncidentsRouter({ store, httpAuth }: IncidentsRouterOptions): express.Router {
+const WHAT: Record<string, string> = {
+  'plant.incident.read': 'see incidents',
+  'plant.incident.create': 'start incidents',
+  'plant.incident.update': 'record on or close incidents',
+};
+
+/**
+ * `/incidents`: start, list, get, record events, close, export the timeline
+ * as Markdown. Reading needs plant.incident.read, starting
+ * plant.incident.create, recording and closing plant.incident.update.
+ */
+export function createIncidentsRouter({ store, httpAuth, permissions }: IncidentsRouterOptions): express.Router {
   const router = Router();
   router.use(express.json());
 
-  const actorOf = async (req: express.Request) => {
+  const authorize = async (req: express.Request, permission: BasicPermission) => {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`you may not ${WHAT[permission.name]} (permission ${permission.name})`);
+    }
+  };
+  const actorOf = async (req: express.Request, permission: BasicPermission) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(req, permission);
     return credentials.principal.userEntityRef;
   };
+  const canRead = (req: express.Request) => authorize(req, plantIncidentReadPermission);
 
   router.post('/incidents', async (req, res) => {
     const input = parse(startSchema, req.body);
-    const actor = await actorOf(req);
+    const actor = await actorOf(req, plantIncidentCreatePermission);
     res.status(201).json(await store.open({ ...input, commander: input.commander ?? actor }, actor));
   });
 
   router.get('/incidents', async (req, res) => {
     const status = req.query.status;
     if (status !== undefined && status !== 'open' && status !== 'closed') throw new InputError('status: must be open or closed');
+    await canRead(req);
     res.json({ items: await store.list({ status: status as 'open' | 'closed' | undefined }) });
   });
 
   router.get('/incidents/:id', async (req, res) => {
+    await canRead(req);
     res.json(await store.get(req.params.id));
   });
 
   router.get('/incidents/:id/export.md', async (req, res) => {
+    await canRead(req);
     const incident = await store.get(req.params.id);
     res.type('text/markdown').setHeader('content-disposition', `attachment; filename="incident-${incident.id}.md"`);
     res.send(incidentToMarkdown(incident));
@@ -90,12 +122,12 @@ export function createIncidentsRouter({ store, httpAuth }: IncidentsRouterOption
 
   router.post('/incidents/:id/events', async (req, res) => {
     const event = parse(eventSchema, req.body);
-    res.status(201).json(await store.record(req.params.id, event, await actorOf(req)));
+    res.status(201).json(await store.record(req.params.id, event, await actorOf(req, plantIncidentUpdatePermission)));
   });
 
   router.post('/incidents/:id/close', async (req, res) => {
     const { resolution } = parse(closeSchema, req.body);
-    res.json(await store.close(req.params.id, resolution, await actorOf(req)));
+    res.json(await store.close(req.params.id, resolution, await actorOf(req, plantIncidentUpdatePermission)));
   });
 
   return router;
