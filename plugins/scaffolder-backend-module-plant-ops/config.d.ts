@@ -29,7 +29,36 @@ export interface Config {
         };
       }>;
       backup?: {
-        /** Filesystem backup target: a folder, one sub-folder per source database. */
+        /**
+         * Where plant:postgres:backup stores verified backups and
+         * plant:postgres:restore reads them: a folder (type filesystem, with
+         * path) or an S3-compatible bucket (type s3: MinIO, AWS S3, ...).
+         */
+        target?: {
+          type: 'filesystem' | 's3';
+          /** filesystem: the folder holding `<id>.dump` and `<id>.json` per backup. */
+          path?: string;
+          /** s3: server URL for MinIO or another S3-compatible server, e.g. https://minio.example.com:9000; unset means AWS S3. */
+          endpoint?: string;
+          /** s3: default us-east-1. */
+          region?: string;
+          /** s3: the bucket; it must exist. */
+          bucket?: string;
+          /** s3: key prefix for the backups' objects, e.g. postgres/ms5. */
+          prefix?: string;
+          /** s3: address the bucket by path (MinIO). Default true when endpoint is set. */
+          forcePathStyle?: boolean;
+          /** s3: unset means the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, web identity). */
+          credentials?: {
+            /** @visibility secret */
+            accessKeyId: string;
+            /** @visibility secret */
+            secretAccessKey: string;
+            /** @visibility secret */
+            sessionToken?: string;
+          };
+        };
+        /** Older form of target type filesystem (used when target is not set). */
         filesystem?: { path: string };
         retention?: {
           /** Keep at most this many backups per source database. Default 7. */

@@ -9,13 +9,13 @@ import type { PlantOpsDeps } from '../../deps';
 import { audited } from '../../lib/audit';
 import { Redactor } from '../../lib/redact';
 import { examples } from './backup.examples';
-import { type BackupManifest, type BackupStore, expiredBackups, retentionFromConfig, sha256File, storeFromConfig } from './backupStore';
+import { type BackupManifest, type BackupStore, expiredBackups, NO_TARGET_HINT, retentionFromConfig, sha256File, storeFromConfig } from './backupStore';
 import { clientConfig, resolveInstance, withClient } from './instances';
 import { compareCounts, countRows, dropDatabase, listArchive, listTables, pgDump, pgRestore, serverIdentity } from './pgTools';
 import { quoteIdent } from './instances';
 
 export interface BackupActionOptions extends PlantOpsDeps {
-  /** Overrides plant.postgres.backup.filesystem (tests, or an S3 store later). */
+  /** Overrides plant.postgres.backup.target (tests). */
   store?: BackupStore;
 }
 
@@ -57,9 +57,7 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
     async handler(ctx) {
       const store = options.store ?? storeFromConfig(config);
       if (!store) {
-        throw new InputError(
-          'No backup target is configured. Set plant.postgres.backup.filesystem.path in app-config',
-        );
+        throw new InputError(NO_TARGET_HINT);
       }
       const policy = { ...retentionFromConfig(config) };
       if (ctx.input.keep !== undefined) policy.keep = ctx.input.keep;

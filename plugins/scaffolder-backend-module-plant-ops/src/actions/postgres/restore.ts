@@ -10,7 +10,7 @@ import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { Redactor } from '../../lib/redact';
 import { examples } from './restore.examples';
-import { type BackupStore, sha256File, storeFromConfig } from './backupStore';
+import { type BackupStore, NO_TARGET_HINT, sha256File, storeFromConfig } from './backupStore';
 import { clientConfig, quoteIdent, resolveInstance, withClient } from './instances';
 import { compareCounts, countRows, dropDatabase, listTables, pgRestore, serverIdentity } from './pgTools';
 
@@ -59,7 +59,7 @@ export function createPostgresRestoreAction(options: RestoreActionOptions) {
     },
     async handler(ctx) {
       const store = options.store ?? storeFromConfig(config);
-      if (!store) throw new InputError('No backup target is configured. Set plant.postgres.backup.filesystem.path in app-config');
+      if (!store) throw new InputError(NO_TARGET_HINT);
       const { backupId } = ctx.input;
       const manifest = await store.find(backupId);
       if (!manifest) {

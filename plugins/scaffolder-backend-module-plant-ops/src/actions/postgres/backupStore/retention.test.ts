@@ -1,4 +1,5 @@
-import { expiredBackups, type BackupManifest } from './backupStore';
+import { expiredBackups } from './retention';
+import type { BackupManifest } from './types';
 
 const at = (id: string, createdAt: string) => ({ id, createdAt }) as BackupManifest;
 

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+
+/** What a stored backup says about itself (stored next to the dump). */
+export interface BackupManifest {
+  id: string;
+  createdAt: string;
+  /** Where it came from: the instance's catalog name, the database, and the server's identity. */
+  source: { instance: string; database: string; systemIdentifier: string; serverVersion: string };
+  format: 'pg_dump-custom';
+  sha256: string;
+  sizeBytes: number;
+  /** Exact row count per table (schema.table) in the dumped snapshot. */
+  tables: Record<string, number>;
+}
+
+/**
+ * Where verified backups live: a filesystem folder or an S3-compatible bucket.
+ * Both keep one dump and one manifest per backup, and write the manifest last,
+ * so a half-written backup is never listed.
+ */
+export interface BackupStore {
+  /** Where it stores, for plans and outputs (no credentials). */
+  describe(): string;
+  put(file: string, manifest: BackupManifest): Promise<{ location: string }>;
+  /** Manifests of one source database, newest first. */
+  list(sourceInstance: string, database: string): Promise<BackupManifest[]>;
+  /** The manifest of a backup id, or undefined. */
+  find(id: string): Promise<BackupManifest | undefined>;
+  /** Copies the dump to `dest` (a local file). */
+  fetch(id: string, dest: string): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Backup ids are file names and object keys: no slashes, no dot-dot tricks. */
+export const BACKUP_ID = /^[a-z0-9][a-z0-9_.-]{0,200}$/i;
+
+export function newestFirst(manifests: BackupManifest[]): BackupManifest[] {
+  return manifests.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
