@@ -14,6 +14,7 @@ import { HttpProbe } from './probes/httpProbe';
 import { KubernetesProbe } from './probes/kubernetesProbe';
 import { OpcUaProbe } from './probes/opcuaProbe';
 import { PrometheusProbe } from './probes/prometheusProbe';
+import { runProbe } from './probes/runProbe';
 
 const START = '2025-03-03T07:30:00.000Z';
 
@@ -293,4 +294,26 @@ describe('HealthSweeper with the real PostgreSQL, HTTP servers and an OPC UA ser
       await demo.stop();
     }
   }, 120_000);
+  it('judges an OPC UA site\'s data age only while a shift runs, not between shifts', async () => {
+    const h = new Date().getUTCHours();
+    const hh = (x: number) => `${String((x + 24) % 24).padStart(2, '0')}:00`;
+    const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const withShift = (start: string, end: string): Entity => {
+      const site = plantX(opcuaUrl);
+      (site.spec as any).shiftCalendar = { shifts: [{ name: 'day', start, end, days }] };
+      return site;
+    };
+    const twoHoursAgo = new Date(Date.now() - 7_200_000);
+    const probe = new OpcUaProbe({ lastDataChange: async () => twoHoursAgo });
+    try {
+      const inShift = await runProbe(probe, withShift(hh(h - 3), hh(h + 3)), 10_000);
+      expect(inShift.status).toBe('degraded');
+      expect(inShift.message).toMatch(/no data change for 7\d\d\d s \(over 300 s in shift \d{4}-\d\d-\d\d day\)/);
+      const between = await runProbe(probe, withShift(hh(h + 2), hh(h + 3)), 10_000);
+      expect(between.status).toBe('ok');
+      expect(between.message).toMatch(/last data change 7\d\d\d s ago \(no shift or a planned break now\)/);
+    } finally {
+      await probe.close();
+    }
+  }, 60_000);
 });

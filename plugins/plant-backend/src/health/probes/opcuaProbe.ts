@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { isSiteEntity, OpcUaConnector, SiteEntity } from '@plantops/backstage-plugin-plant-common';
+import { isSiteEntity, OpcUaConnector, shiftAt, SiteEntity, SiteShift } from '@plantops/backstage-plugin-plant-common';
 import {
   AttributeIds,
   ClientSession,
@@ -84,11 +84,17 @@ export class OpcUaProbe implements Probe {
     let status = worstStatus(results.map(r => r.status));
     const last = await this.options.lastDataChange?.(entity.metadata.name).catch(() => undefined);
     if (last) {
-      const ageS = Math.max(0, Math.round((Date.now() - last.getTime()) / 1000));
+      const now = Date.now();
+      const ageS = Math.max(0, Math.round((now - last.getTime()) / 1000));
       const maxAge = this.options.maxDataAgeSeconds ?? 300;
       details.lastDataChangeAgeSeconds = ageS;
-      if (ageS > maxAge) {
-        lines.push(`no data change for ${ageS} s (over ${maxAge} s)`);
+      // Machines are quiet between shifts: data goes stale only while a shift runs (counted from its start).
+      const shift = shiftNow(entity, now);
+      const staleS = shift === null ? ageS : Math.round((now - Math.max(last.getTime(), shift?.start ?? now)) / 1000);
+      if (shift === undefined) {
+        lines.push(`last data change ${ageS} s ago (no shift or a planned break now)`);
+      } else if (staleS > maxAge) {
+        lines.push(`no data change for ${ageS} s (over ${maxAge} s${shift ? ` in shift ${shift.label}` : ''})`);
         status = worstStatus([status, 'degraded']);
       } else {
         lines.push(`last data change ${ageS} s ago`);
@@ -237,6 +243,33 @@ function withAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/**
+ * The Site's shift running at `now`, outside its planned breaks; undefined
+ * between shifts or in a break; null when the Site declares no shifts
+ * (always judged).
+ */
+function shiftNow(site: SiteEntity, now: number) {
+  const shifts = site.spec.shiftCalendar?.shifts ?? [];
+  if (shifts.length === 0) return null;
+  try {
+    // A break is a short shift of its own; one after midnight falls on the next day.
+    const breaks: SiteShift[] = shifts.flatMap(sh =>
+      (sh.plannedBreaks ?? []).map(b => ({
+        name: b.name,
+        start: b.start,
+        end: b.end,
+        days: b.start < sh.start ? sh.days.map(d => WEEKDAYS[(WEEKDAYS.indexOf(d) + 1) % 7]) : sh.days,
+      })),
+    );
+    if (breaks.length > 0 && shiftAt(breaks, site.spec.timezone, now)) return undefined;
+    return shiftAt(shifts, site.spec.timezone, now);
+  } catch {
+    return null;
+  }
 }
 
 const firstLine = (s: string) => String(s ?? '').split('\n')[0];
