@@ -9,10 +9,10 @@ export type InputShape = { [field: string]: (zImpl: typeof z) => z.ZodType };
  * engine only validates against the JSON schema and hands the raw input over.
  * The first problem becomes a field error naming the field and the fix.
  */
-export function parseInput<S extends InputShape>(
-  shape: S,
-  raw: unknown,
-): { [K in keyof S]: z.output<ReturnType<S[K]>> } {
+/** What `parseInput` makes of an input with `shape`. */
+export type ParsedInput<S extends InputShape> = { [K in keyof S]: z.output<ReturnType<S[K]>> };
+
+export function parseInput<S extends InputShape>(shape: S, raw: unknown): ParsedInput<S> {
   const schema = z.object(Object.fromEntries(Object.entries(shape).map(([k, f]) => [k, f(z)])));
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data as any;

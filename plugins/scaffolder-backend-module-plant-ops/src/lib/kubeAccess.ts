@@ -1,3 +1,5 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesClusterResolver } from '@plantops/backstage-plugin-plant-node';
 
 /**
@@ -6,3 +8,19 @@ import type { KubernetesClusterResolver } from '@plantops/backstage-plugin-plant
  * KubeConfig in tests.
  */
 export type KubeAccess = Pick<KubernetesClusterResolver, 'kubeConfig'>;
+
+/**
+ * The cluster an action's `field` names, as an operation target: its
+ * KubeConfig and the id (`cluster/...`, from `id`) audit records and
+ * checkpoint keys use.
+ */
+export async function clusterTarget(
+  kube: KubeAccess,
+  ref: string,
+  credentials: BackstageCredentials,
+  id: (cluster: string) => string,
+  field = 'cluster',
+): Promise<{ cluster: string; kubeConfig: KubeConfig; id: string }> {
+  const { kubeConfig, cluster } = await kube.kubeConfig(ref, { field, credentials });
+  return { cluster, kubeConfig, id: id(cluster) };
+}

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: "Stop the task unless the user typed the picked database's name",
     example: yaml.stringify({
@@ -14,4 +15,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -2,6 +2,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { fieldError } from '../../lib/errors';
 import { examples } from './confirmTarget.examples';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 /**
  * `plant:approval:confirm-target`: the "type the name to confirm" guard of
@@ -16,6 +17,7 @@ export function createConfirmTargetAction() {
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         entityRef: z => z.string().min(1).describe('The target, e.g. resource:default/ms5-postgres-primary'),
         typedName: z => z.string().optional().describe("What the user typed; must equal the target's name"),
       },
@@ -24,6 +26,7 @@ export function createConfirmTargetAction() {
       },
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       let name: string;
       try {
         name = parseEntityRef(ctx.input.entityRef).name;
@@ -38,6 +41,8 @@ export function createConfirmTargetAction() {
           `type ${name} exactly to confirm you mean this target`,
         );
       }
+      // a dry run checks the name too: a plan for the wrong target is no plan
+      ctx.logger.info(`${dryRun ? '[dry run] ' : ''}Confirmed the target ${name}`);
       ctx.output('name', name);
     },
   });

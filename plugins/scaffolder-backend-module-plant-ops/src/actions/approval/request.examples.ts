@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Hold a production sync until a second person approves it, showing the dry-run plan',
     example: yaml.stringify({
@@ -42,4 +43,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -5,6 +5,7 @@ import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { ApprovalsClient, type ApprovalRecord } from './ApprovalsClient';
 import { examples } from './request.examples';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 export const APPROVAL_ACTION_ID = 'plant:approval:request';
 export const APPROVAL_CATEGORIES = ['deploy', 'database', 'rotation', 'maintenance', 'backup', 'site'] as const;
@@ -45,6 +46,7 @@ export function createApprovalRequestAction(options: ApprovalActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         title: z => z.string().min(1).max(500).describe('What the change does, in one sentence, e.g. "Sync ms5-gateway in production"'),
         target: z => z.string().min(1).describe('Entity ref of what the change touches, e.g. component:default/ms5-gateway'),
         environment: z => z.string().min(1).describe('The environment the change touches, e.g. production; the permission policy decides on it'),
@@ -66,24 +68,25 @@ export function createApprovalRequestAction(options: ApprovalActionOptions) {
       },
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       const { input } = ctx;
       const requester = ctx.user?.ref;
       if (!requester) {
         throw fieldError('user', 'the task has no signed-in user to request the approval', 'run the template signed in, not as a service');
       }
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry-run: would ask (${input.category}) a second person to approve "${input.title}" on ${input.target} (${input.environment}), waiting up to ${input.timeoutMinutes} min`);
-        ctx.output('approvalId', 'dry-run');
-        ctx.output('approvedBy', 'dry-run');
-        ctx.output('decidedAt', new Date().toISOString());
-        ctx.output('url', `${appBaseUrl}/plant/approvals`);
-        return;
-      }
-
       await audited(
         auditor,
-        { action: APPROVAL_ACTION_ID, target: input.target, dryRun: false, actor: requester, taskId: ctx.task.id },
+        { action: APPROVAL_ACTION_ID, target: input.target, dryRun, actor: requester, taskId: ctx.task.id },
         async () => {
+          if (dryRun) {
+            const planned = `would ask (${input.category}) a second person to approve "${input.title}" on ${input.target} (${input.environment}), waiting up to ${input.timeoutMinutes} min`;
+            ctx.logger.info(`[dry run] ${planned}`);
+            ctx.output('approvalId', 'dry-run');
+            ctx.output('approvedBy', 'dry-run');
+            ctx.output('decidedAt', new Date().toISOString());
+            ctx.output('url', `${appBaseUrl}/plant/approvals`);
+            return { planned };
+          }
           // One request per task and key, also when a retried task runs this step again.
           const id = await ctx.checkpoint({
             key: `approval-request-${input.key}`,

@@ -1,9 +1,12 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { ActionContext, TemplateExample } from '@backstage/plugin-scaffolder-node';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { ArgoCdClient, ArgoCdError, type ArgoApplication, type CatalogReader } from '@plantops/backstage-plugin-plant-node';
 import type { z as zod } from 'zod/v3';
 import { fieldError } from '../../lib/errors';
+import type { InputShape, ParsedInput } from '../../lib/input';
+import { createOperationAction, type Operation } from '../../lib/operation';
 import type { PlantOpsDeps } from '../../deps';
 
 export const APP_NAME_ANNOTATION = 'argocd/app-name';
@@ -71,3 +74,48 @@ export async function resolveApp(
 
 /** The newest history entry (what ArgoCD deployed last). */
 export const lastDeployment = (app: ArgoApplication) => (app.status?.history ?? []).at(-1);
+
+/**
+ * A plant:argocd:* action on one application: the entity, appName and
+ * instance inputs, the instance, appName and revisionBefore outputs, the
+ * application resolved and read before `run` (after `check`, which sees the
+ * input only).
+ */
+export function createAppAction<S extends InputShape>(
+  options: ArgocdActionOptions,
+  spec: {
+    id: string;
+    description: string;
+    examples: TemplateExample[];
+    input: S;
+    output: InputShape;
+    check?(input: ParsedInput<typeof appInput & S>): void;
+    run(op: Operation<AppTarget>, input: ParsedInput<typeof appInput & S>, ctx: ActionContext<any, any>): Promise<void>;
+  },
+) {
+  const { config, catalog } = options;
+  return createOperationAction({
+    id: spec.id,
+    description: spec.description,
+    examples: spec.examples,
+    auditor: options.auditor,
+    input: { ...appInput, ...spec.input } as typeof appInput & S,
+    output: {
+      instance: z => z.string().describe('ArgoCD instance used'),
+      appName: z => z.string().describe('ArgoCD application'),
+      revisionBefore: z => z.string().describe('Revision deployed before this step'),
+      ...spec.output,
+    },
+    async resolve(input, credentials) {
+      spec.check?.(input);
+      return resolveApp(input, { config, catalog, credentials });
+    },
+    async run(op, input, ctx) {
+      const { client, appName, app } = op.target;
+      ctx.output('instance', client.name);
+      ctx.output('appName', appName);
+      ctx.output('revisionBefore', app.status?.sync?.revision ?? '');
+      await spec.run(op, input, ctx);
+    },
+  });
+}

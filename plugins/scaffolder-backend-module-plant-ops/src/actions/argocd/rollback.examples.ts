@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Roll the gateway back to ArgoCD history id 12 (argocd app rollback ms5-gateway 12); refused while automated sync is on',
     example: yaml.stringify({
@@ -28,4 +29,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -1,50 +1,34 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { ArgoCdError, ArgoCdSyncError, describeApp } from '@plantops/backstage-plugin-plant-node';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
-import { parseInput, type InputShape } from '../../lib/input';
 import { CancelledError } from '../../lib/wait';
-import { appInput, resolveApp, type ArgocdActionOptions } from './app';
+import { createAppAction, type ArgocdActionOptions } from './app';
 import { examples } from './rollback.examples';
-
-const inputShape = {
-  ...appInput,
-  historyId: z => z.number().int().min(0).describe('ArgoCD history id to roll back to (argocd app history <app>)'),
-  disableAutoSync: z =>
-    z.boolean().default(false).describe('Turn automated sync off first when it is on (ArgoCD refuses a rollback otherwise); it stays off until re-enabled'),
-  prune: z => z.boolean().default(false).describe('Delete resources that the old revision does not have'),
-  timeoutSeconds: z => z.number().int().min(1).max(3600).default(600).describe('How long to wait for the rolled-back app to be Healthy'),
-} satisfies InputShape;
 
 /** plant:argocd:rollback: `argocd app rollback <app> <id>` + wait for Healthy. */
 export function createArgocdRollbackAction(options: ArgocdActionOptions) {
-  const { auditor, config, catalog } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
-  return createTemplateAction({
+  return createAppAction(options, {
     id: 'plant:argocd:rollback',
     description:
       'Rolls an ArgoCD application back to a history id and waits until it is Healthy. ArgoCD refuses while automated sync is on: the step says so, or turns automated sync off first when disableAutoSync is set.',
     examples,
-    supportsDryRun: true,
-    schema: {
-      input: inputShape,
-      output: {
-        instance: z => z.string().describe('ArgoCD instance used'),
-        appName: z => z.string().describe('ArgoCD application'),
-        revisionBefore: z => z.string().describe('Revision deployed before the rollback'),
-        revisionAfter: z => z.string().describe('Revision deployed after (in a dry run: the one it would deploy)'),
-        historyId: z => z.number().describe('History id rolled back to'),
-        autoSyncDisabled: z => z.boolean().describe('Whether this step turned automated sync off (re-enable it once Git holds the fix)'),
-        healthStatus: z => z.string().describe('Health at the end'),
-        syncStatus: z => z.string().describe('Sync status at the end (OutOfSync is expected: Git still holds the newer revision)'),
-      },
+    input: {
+      historyId: z => z.number().int().min(0).describe('ArgoCD history id to roll back to (argocd app history <app>)'),
+      disableAutoSync: z =>
+        z.boolean().default(false).describe('Turn automated sync off first when it is on (ArgoCD refuses a rollback otherwise); it stays off until re-enabled'),
+      prune: z => z.boolean().default(false).describe('Delete resources that the old revision does not have'),
+      timeoutSeconds: z => z.number().int().min(1).max(3600).default(600).describe('How long to wait for the rolled-back app to be Healthy'),
     },
-    async handler(ctx) {
-      const input = parseInput(inputShape, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
-      const target = await resolveApp(input, { config, catalog, credentials });
-      const { client, appName, app } = target;
+    output: {
+      revisionAfter: z => z.string().describe('Revision deployed after (in a dry run: the one it would deploy)'),
+      historyId: z => z.number().describe('History id rolled back to'),
+      autoSyncDisabled: z => z.boolean().describe('Whether this step turned automated sync off (re-enable it once Git holds the fix)'),
+      healthStatus: z => z.string().describe('Health at the end'),
+      syncStatus: z => z.string().describe('Sync status at the end (OutOfSync is expected: Git still holds the newer revision)'),
+    },
+    async run(op, input, ctx) {
+      const { client, appName, app } = op.target;
       const history = app.status?.history ?? [];
       const entry = history.find(h => h.id === input.historyId);
       if (!entry) {
@@ -63,43 +47,34 @@ export function createArgocdRollbackAction(options: ArgocdActionOptions) {
         );
       }
       const revisionBefore = app.status?.sync?.revision ?? '';
-      ctx.output('instance', client.name);
-      ctx.output('appName', appName);
-      ctx.output('revisionBefore', revisionBefore);
       ctx.output('historyId', entry.id);
+      const plan = `roll ${appName} back from ${revisionBefore.slice(0, 12) || 'nothing'} to history id ${entry.id} (${(entry.revision ?? '').slice(0, 12)})`;
 
-      await audited(
-        auditor,
-        { action: 'plant:argocd:rollback', target: target.id, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id, historyId: entry.id, disableAutoSync: input.disableAutoSync },
-        async (): Promise<JsonObject> => {
-          const plan = `roll ${appName} back from ${revisionBefore.slice(0, 12) || 'nothing'} to history id ${entry.id} (${(entry.revision ?? '').slice(0, 12)})`;
-          if (ctx.isDryRun) {
-            ctx.logger.info(`[dry run] would ${automated ? 'turn automated sync off, then ' : ''}${plan} on ArgoCD ${client.name}${input.prune ? ' with prune' : ''}, then wait up to ${input.timeoutSeconds} s for Healthy`);
-            ctx.output('revisionAfter', entry.revision ?? '');
-            ctx.output('autoSyncDisabled', false);
-            ctx.output('healthStatus', app.status?.health?.status ?? 'Unknown');
-            ctx.output('syncStatus', app.status?.sync?.status ?? 'Unknown');
-            return { planned: plan };
-          }
+      await op.audit('plant:argocd:rollback', { historyId: entry.id, disableAutoSync: input.disableAutoSync }, {
+        plan: () => {
+          ctx.logger.info(`[dry run] would ${automated ? 'turn automated sync off, then ' : ''}${plan} on ArgoCD ${client.name}${input.prune ? ' with prune' : ''}, then wait up to ${input.timeoutSeconds} s for Healthy`);
+          ctx.output('revisionAfter', entry.revision ?? '');
+          ctx.output('autoSyncDisabled', false);
+          ctx.output('healthStatus', app.status?.health?.status ?? 'Unknown');
+          ctx.output('syncStatus', app.status?.sync?.status ?? 'Unknown');
+          return { planned: plan };
+        },
+        apply: async () => {
           if (app.status?.operationState?.phase === 'Running') {
             throw new Error(`another operation is already running on ${appName}: ${describeApp(app)}. Wait for it to finish, then run the step again; nothing was changed`);
           }
           // returns the policy it turned off (kept for a retry, which no longer sees it on the app)
-          const turnedOff = await ctx.checkpoint({
-            key: `argocd-disable-autosync:${target.id}`,
-            fn: async (): Promise<JsonObject | null> => {
-              if (!automated) return null;
-              if (ctx.signal?.aborted) throw new CancelledError(`before turning automated sync of ${appName} off; nothing was changed`);
-              await client.setAutomatedSync(appName, null);
-              ctx.logger.warn(`Turned automated sync of ${appName} off (was ${JSON.stringify(automated)}); re-enable it once Git holds the fix`);
-              return { ...automated };
-            },
+          const turnedOff = await op.once(`argocd-disable-autosync:${op.target.id}`, `turning automated sync of ${appName} off`, async (): Promise<JsonObject | null> => {
+            if (!automated) return null;
+            await client.setAutomatedSync(appName, null);
+            ctx.logger.warn(`Turned automated sync of ${appName} off (was ${JSON.stringify(automated)}); re-enable it once Git holds the fix`);
+            return { ...automated };
           });
           const disabled = turnedOff !== null;
           ctx.output('autoSyncDisabled', disabled);
           const changedSoFar = disabled ? ` Automated sync of ${appName} was turned off by this step (was ${JSON.stringify(turnedOff)}).` : '';
           const startedAt = await ctx.checkpoint({
-            key: `argocd-rollback:${target.id}:${entry.id}`,
+            key: `argocd-rollback:${op.target.id}:${entry.id}`,
             fn: async () => {
               try {
                 if (ctx.signal?.aborted) throw new CancelledError(`before rolling ${appName} back`);
@@ -135,7 +110,7 @@ export function createArgocdRollbackAction(options: ArgocdActionOptions) {
           ctx.output('syncStatus', done.status?.sync?.status ?? 'Unknown');
           return { revisionBefore, revisionAfter, historyId: entry.id, autoSyncDisabled: disabled };
         },
-      );
+      });
     },
   });
 }

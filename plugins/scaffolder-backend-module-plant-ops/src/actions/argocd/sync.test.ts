@@ -47,6 +47,16 @@ describe('plant:argocd:sync', () => {
     expect(run.logs.join('\n')).toContain('[dry run] would sync ms5-gateway on ArgoCD ms5 to HEAD (now: sync OutOfSync at aaa111');
   });
 
+  it('plans with reads only when the dryRun input asks, in a normal task', async () => {
+    const { auditor, action } = setup();
+    const run = await runAction(action, { appName: 'ms5-gateway', dryRun: true });
+    expect(run.error).toBeUndefined();
+    expect(argo.requests.filter(r => r.method !== 'GET')).toEqual([]);
+    expect(run.checkpoints).toEqual([]);
+    expect(run.output).toMatchObject({ revisionBefore: 'aaa111', syncStatus: 'OutOfSync', historyId: -1 });
+    expect(auditor.events[0]).toMatchObject({ meta: { action: 'plant:argocd:sync', dryRun: true }, outcome: 'success' });
+  });
+
   it("fails with the app's conditions when the sync fails or the app ends Degraded", async () => {
     const { auditor, action } = setup();
     argo.setSyncOutcome('ms5-gateway', 'failed', 'one or more objects failed to apply, reason: Deployment.apps "ms5-gateway" is invalid');

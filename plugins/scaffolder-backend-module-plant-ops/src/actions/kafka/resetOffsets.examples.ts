@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Replay ms5.telemetry from 06:00 for the MS5.0 consumers (stopped first)',
     example: yaml.stringify({
@@ -34,4 +35,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createKafkaResetOffsetsAction } from './resetOffsets';
-import { capture, makeDeps, resource, run } from '../postgres/testing/harness';
+import { capture, makeDeps, resource, run } from '../../lib/__testUtils__/actionHarness';
 
 jest.setTimeout(90_000);
 
@@ -60,6 +60,20 @@ describe('plant:kafka:reset-offsets (real Kafka)', () => {
       { partition: 1, before: '7', after: '0' },
     ]);
     expect(await committed()).toEqual({ 0: '4', 1: '7' });
+  });
+
+  it('the dryRun input plans in a normal task and commits nothing', async () => {
+    const { cap, action } = setup();
+    const out = await run(action, { broker: 'ms5-kafka', topic, groupId, to: 'earliest', dryRun: true }, { cap });
+    expect(out.partitions).toEqual([
+      { partition: 0, before: '4', after: '0' },
+      { partition: 1, before: '7', after: '0' },
+    ]);
+    expect(await committed()).toEqual({ 0: '4', 1: '7' });
+    expect(cap.audits).toEqual([
+      expect.objectContaining({ phase: 'start', meta: expect.objectContaining({ dryRun: true }) }),
+      expect.objectContaining({ phase: 'success' }),
+    ]);
   });
 
   it('resets to earliest, latest and a timestamp', async () => {

@@ -7,6 +7,7 @@ import { fieldError } from '../../lib/errors';
 import { Redactor } from '../../lib/redact';
 import { kafkaClient, resolveKafkaCluster } from './clusters';
 import { examples } from './resetOffsets.examples';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 interface PartitionPlan extends JsonObject {
   partition: number;
@@ -37,6 +38,7 @@ export function createKafkaResetOffsetsAction(deps: PlantOpsDeps) {
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         broker: z => z.string().describe('Catalog Resource (type message-broker) of the Kafka cluster, e.g. resource:default/ms5-kafka'),
         topic: z => z.string().describe('Topic whose offsets are reset, e.g. ms5.telemetry'),
         groupId: z => z.string().describe('Consumer group, e.g. ms5-consumer-group; its consumers must be stopped'),
@@ -53,6 +55,7 @@ export function createKafkaResetOffsetsAction(deps: PlantOpsDeps) {
       },
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       const { topic, groupId, to } = ctx.input;
       let timestampMs: number | undefined;
       if (to === 'timestamp') {
@@ -71,7 +74,7 @@ export function createKafkaResetOffsetsAction(deps: PlantOpsDeps) {
 
       await audited(
         auditor,
-        { action: 'plant:kafka:reset-offsets', target: `${cluster.ref}/${topic}/${groupId}`, to, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
+        { action: 'plant:kafka:reset-offsets', target: `${cluster.ref}/${topic}/${groupId}`, to, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
         async (): Promise<JsonObject> => {
           try {
             await admin.connect();
@@ -102,9 +105,9 @@ export function createKafkaResetOffsetsAction(deps: PlantOpsDeps) {
                 return { partition: e.partition, before: before.get(e.partition) ?? null, after };
               })
               .sort((a, b) => a.partition - b.partition);
-            for (const p of plan) ctx.logger.info(`${ctx.isDryRun ? '[dry run] ' : ''}${topic}[${p.partition}] ${groupId}: ${p.before ?? 'none'} -> ${p.after}`);
+            for (const p of plan) ctx.logger.info(`${dryRun ? '[dry run] ' : ''}${topic}[${p.partition}] ${groupId}: ${p.before ?? 'none'} -> ${p.after}`);
             ctx.output('groupState', group.state);
-            if (ctx.isDryRun) {
+            if (dryRun) {
               ctx.output('partitions', plan);
               return { partitions: plan };
             }

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: "The MS5.0 guide's rollback: kubectl rollout undo deployment/ms5-gateway -n ms5, then wait",
     example: yaml.stringify({
@@ -28,4 +29,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Scale the gateway to 5 replicas (kubectl scale deployment/ms5-gateway --replicas=5) and wait until they are available',
     example: yaml.stringify({
@@ -28,4 +29,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: "The MS5.0 guide's gateway upgrade (kubectl set image deployment/ms5-gateway), waiting for the rollout",
     example: yaml.stringify({
@@ -34,4 +35,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -61,6 +61,18 @@ describe('plant:kubernetes:set-image', () => {
     expect(auditor.events[0]).toMatchObject({ severityLevel: 'low', meta: { dryRun: true }, outcome: 'success' });
   });
 
+  it('plans the same with the dryRun input in a normal task (the form\'s Dry-run checkbox)', async () => {
+    const { auditor, action } = setup();
+    const run = await runAction(action, { ...input, dryRun: true });
+    expect(run.error).toBeUndefined();
+    expect(k8s.writes()).toEqual([]);
+    expect(image()).toBe('ms5/gateway:v2.4.0');
+    expect(run.checkpoints).toEqual([]);
+    expect(run.output).toMatchObject({ imageBefore: 'ms5/gateway:v2.4.0', imageAfter: 'ms5/gateway:v2.4.1', changed: false });
+    expect(run.logs.join('\n')).toContain('[dry run] ms5/deployment/ms5-gateway on ms5-prod-aks: would set ms5-gateway from ms5/gateway:v2.4.0 to ms5/gateway:v2.4.1');
+    expect(auditor.events[0]).toMatchObject({ severityLevel: 'low', meta: { dryRun: true }, outcome: 'success' });
+  });
+
   it('fails on ProgressDeadlineExceeded, saying what it changed', async () => {
     const { auditor, action } = setup();
     const run = await runAction(action, { ...input, image: 'ms5/gateway:broken' });

@@ -9,12 +9,21 @@ import {
   type WorkloadKind,
 } from '@plantops/backstage-plugin-plant-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ActionContext, TemplateExample } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import { fieldError } from '../../lib/errors';
-import type { InputShape } from '../../lib/input';
+import type { InputShape, ParsedInput } from '../../lib/input';
 import type { KubeAccess } from '../../lib/kubeAccess';
+import { createOperationAction, type Operation } from '../../lib/operation';
+import type { PlantOpsDeps } from '../../deps';
 import { describeKubeError, isNotFound, kubeStatus } from '../../lib/kubeErrors';
-import { CancelledError } from '../../lib/wait';
+
+export interface KubernetesActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
+  kube: KubeAccess;
+  catalog?: CatalogReader;
+  /** How often rollout status is read (default 2 s). */
+  pollIntervalMs?: number;
+}
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -101,11 +110,6 @@ export function readWorkload(apps: AppsV1Api, kind: WorkloadKind, namespace: str
 export const imagesOf = (workload: any): Record<string, string> =>
   Object.fromEntries((workload.spec?.template?.spec?.containers ?? []).map((c: any) => [c.name, c.image]));
 
-/** Stops before the next side effect when the task was cancelled. */
-export function throwIfCancelled(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new CancelledError(`before ${what}; nothing of it was done`);
-}
-
 /**
  * Waits for the workload's rollout with kubectl's semantics, logging each new
  * status line. On failure, timeout or cancellation the error says where the
@@ -131,4 +135,55 @@ export async function awaitRollout(
     }
     throw new Error(`${describeKubeError(`reading the rollout of ${target.kind} ${target.namespace}/${target.name}`, e)}. ${opts.changed}`);
   }
+}
+
+type WorkloadInput<K extends readonly [WorkloadKind, ...WorkloadKind[]]> = ReturnType<typeof workloadInput<K>>;
+
+/**
+ * A plant:kubernetes:* action on one workload: the entity or cluster,
+ * namespace and name inputs, the cluster and workload outputs, the workload
+ * resolved and read before `run` (after `check`, which sees the input only).
+ */
+export function createWorkloadAction<K extends readonly [WorkloadKind, ...WorkloadKind[]], S extends InputShape>(
+  options: KubernetesActionOptions,
+  spec: {
+    id: string;
+    description: string;
+    examples: TemplateExample[];
+    kinds: K;
+    input: S;
+    output: InputShape;
+    check?(input: ParsedInput<WorkloadInput<K> & S>): void;
+    run(
+      op: Operation<WorkloadTarget & { workload: any }>,
+      input: ParsedInput<WorkloadInput<K> & S>,
+      ctx: ActionContext<any, any>,
+      workload: string,
+    ): Promise<void>;
+  },
+) {
+  const { kube, catalog } = options;
+  return createOperationAction({
+    id: spec.id,
+    description: spec.description,
+    examples: spec.examples,
+    auditor: options.auditor,
+    input: { ...workloadInput(spec.kinds), ...spec.input } as WorkloadInput<K> & S,
+    output: {
+      cluster: z => z.string().describe('Cluster the workload runs on'),
+      workload: z => z.string().describe('namespace/kind/name of the workload'),
+      ...spec.output,
+    },
+    async resolve(input, credentials) {
+      spec.check?.(input);
+      return resolveWorkload(input as any, { kube, catalog, credentials });
+    },
+    async run(op, input, ctx) {
+      const { target } = op;
+      const workload = `${target.namespace}/${target.kind.toLowerCase()}/${target.name}`;
+      ctx.output('cluster', target.cluster);
+      ctx.output('workload', workload);
+      await spec.run(op, input, ctx, workload);
+    },
+  });
 }

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'The IIP guide\'s node maintenance: kubectl drain <node> --ignore-daemonsets --delete-emptydir-data',
     example: yaml.stringify({
@@ -28,4 +29,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

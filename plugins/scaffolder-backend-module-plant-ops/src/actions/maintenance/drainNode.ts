@@ -2,14 +2,15 @@ import { CoreV1Api, PolicyV1Api, type V1Pod, type V1PodDisruptionBudget } from '
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { parseInput, type InputShape } from '../../lib/input';
-import type { KubeAccess } from '../../lib/kubeAccess';
+import { clusterTarget, type KubeAccess } from '../../lib/kubeAccess';
 import { describeKubeError, kubeStatus } from '../../lib/kubeErrors';
 import { CancelledError, sleep } from '../../lib/wait';
 import { planDrain, type PodRef } from './drainPlan';
 import { examples } from './drainNode.examples';
 import { readNode, setUnschedulable } from './nodes';
+import { dryRunInput } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface DrainNodeActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   kube: KubeAccess;
@@ -18,6 +19,7 @@ export interface DrainNodeActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
 }
 
 const inputShape = {
+  ...dryRunInput,
   cluster: z => z.string().describe('Catalog Resource of type kubernetes-cluster the node belongs to'),
   node: z => z.string().min(1).describe('Name of the node to drain, as kubectl get nodes shows it'),
   ignoreDaemonSets: z => z.boolean().default(true).describe('Leave DaemonSet pods on the node (kubectl --ignore-daemonsets, as the IIP guide runs it); false makes them block the drain'),
@@ -74,15 +76,13 @@ export function createDrainNodeAction(options: DrainNodeActionOptions) {
     },
     async handler(ctx) {
       const input = parseInput(inputShape, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
-      const { kubeConfig, cluster } = await kube.kubeConfig(input.cluster, { field: 'cluster', credentials });
+      const op = await startOperation(ctx, auditor, credentials => clusterTarget(kube, input.cluster, credentials, cluster => `${cluster}/node/${input.node}`));
+      const { kubeConfig, cluster } = op.target;
+      const { dryRun } = op;
       const core = kubeConfig.makeApiClient(CoreV1Api);
       const policy = kubeConfig.makeApiClient(PolicyV1Api);
 
-      await audited(
-        auditor,
-        { action: 'plant:kubernetes:drain-node', target: `${cluster}/node/${input.node}`, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
+      await op.run('plant:kubernetes:drain-node', {}, async (): Promise<JsonObject> => {
           const node = await readNode(core, input.node);
           const wasCordoned = Boolean(node.spec?.unschedulable);
           let pods: V1Pod[];
@@ -113,7 +113,7 @@ export function createDrainNodeAction(options: DrainNodeActionOptions) {
             return pdbs.filter(b => selects(b, pod));
           };
 
-          if (ctx.isDryRun) {
+          if (dryRun) {
             const blockedNow = plan.evict
               .map(r => ({ r, b: budgetOf(r).find(b => (b.status?.disruptionsAllowed ?? 0) <= 0) }))
               .filter(x => x.b)

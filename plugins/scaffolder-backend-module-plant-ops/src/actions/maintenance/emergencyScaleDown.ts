@@ -3,20 +3,22 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { scaleWorkload } from '@plantops/backstage-plugin-plant-node';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { parseInput, type InputShape } from '../../lib/input';
-import type { KubeAccess } from '../../lib/kubeAccess';
+import { clusterTarget, type KubeAccess } from '../../lib/kubeAccess';
 import { describeKubeError, isNotFound } from '../../lib/kubeErrors';
 import { CancelledError } from '../../lib/wait';
 import { examples } from './emergencyScaleDown.examples';
 import { DEFAULT_RECORD_NAME, readRecord, recordKey, writeRecord, type ReplicaRecord, type ScalableKind } from './scaleRecord';
+import { dryRunInput } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface EmergencyScaleDownActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   kube: KubeAccess;
 }
 
 const inputShape = {
+  ...dryRunInput,
   cluster: z => z.string().describe('Catalog Resource of type kubernetes-cluster'),
   namespace: z => z.string().min(1).describe('Namespace whose Deployments and StatefulSets go to 0 replicas (the IIP guide: iip-applications)'),
   exclude: z => z.array(z.string()).default([]).describe('Names of workloads to leave running'),
@@ -50,16 +52,14 @@ export function createEmergencyScaleDownAction(options: EmergencyScaleDownAction
     },
     async handler(ctx) {
       const input = parseInput(inputShape, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
-      const { kubeConfig, cluster } = await kube.kubeConfig(input.cluster, { field: 'cluster', credentials });
+      const op = await startOperation(ctx, auditor, credentials => clusterTarget(kube, input.cluster, credentials, cluster => `${cluster}/${input.namespace}`));
+      const { kubeConfig, cluster } = op.target;
+      const { dryRun } = op;
       const core = kubeConfig.makeApiClient(CoreV1Api);
       const apps = kubeConfig.makeApiClient(AppsV1Api);
       const ns = input.namespace;
 
-      await audited(
-        auditor,
-        { action: 'plant:kubernetes:emergency-scale-down', target: `${cluster}/${ns}`, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
+      await op.run('plant:kubernetes:emergency-scale-down', {}, async (): Promise<JsonObject> => {
           try {
             await core.readNamespace({ name: ns });
           } catch (e) {
@@ -91,7 +91,7 @@ export function createEmergencyScaleDownAction(options: EmergencyScaleDownAction
           ctx.output('excluded', excluded);
           ctx.output('record', `${ns}/${input.recordName}`);
 
-          if (ctx.isDryRun) {
+          if (dryRun) {
             ctx.output('scaledDown', scaledDown);
             ctx.logger.info(`[dry run] would record ${Object.keys(record).length} replica counts in ConfigMap ${ns}/${input.recordName} and scale to 0: ${scaledDown.map(w => `${w.kind}/${w.name} (${w.replicas})`).join(', ') || 'nothing'}`);
             return { wouldScaleDown: scaledDown.length };

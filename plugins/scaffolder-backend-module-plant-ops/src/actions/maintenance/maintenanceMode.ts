@@ -2,12 +2,13 @@ import { CoreV1Api, NetworkingV1Api, PatchStrategy, setHeaderOptions, type V1Ing
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { parseInput, type InputShape } from '../../lib/input';
-import type { KubeAccess } from '../../lib/kubeAccess';
+import { clusterTarget, type KubeAccess } from '../../lib/kubeAccess';
 import { describeKubeError, isNotFound } from '../../lib/kubeErrors';
 import { examples } from './maintenanceMode.examples';
+import { dryRunInput } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface MaintenanceModeActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   kube: KubeAccess;
@@ -19,6 +20,7 @@ export const DEFAULT_BACKEND_ANNOTATION = 'nginx.ingress.kubernetes.io/default-b
 export const PREVIOUS_ANNOTATION = 'plantops.io/maintenance-previous-default-backend';
 
 const inputShape = {
+  ...dryRunInput,
   cluster: z => z.string().describe('Catalog Resource of type kubernetes-cluster the ingress runs on'),
   namespace: z => z.string().default('iip-applications').describe('Namespace of the ingress'),
   ingress: z => z.string().default('iip-ingress').describe('Name of the Ingress to switch'),
@@ -58,16 +60,14 @@ export function createMaintenanceModeAction(options: MaintenanceModeActionOption
     },
     async handler(ctx) {
       const input = parseInput(inputShape, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
-      const { kubeConfig, cluster } = await kube.kubeConfig(input.cluster, { field: 'cluster', credentials });
+      const op = await startOperation(ctx, auditor, credentials => clusterTarget(kube, input.cluster, credentials, cluster => `${cluster}/${input.namespace}/ingress/${input.ingress}`));
+      const { kubeConfig, cluster } = op.target;
+      const { dryRun } = op;
       const net = kubeConfig.makeApiClient(NetworkingV1Api);
       const core = kubeConfig.makeApiClient(CoreV1Api);
       const target = `${cluster}/${input.namespace}/ingress/${input.ingress}`;
 
-      await audited(
-        auditor,
-        { action: 'plant:kubernetes:maintenance-mode', target, enabled: input.enabled, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
+      await op.run('plant:kubernetes:maintenance-mode', { enabled: input.enabled }, async (): Promise<JsonObject> => {
           let ing: V1Ingress;
           try {
             ing = await net.readNamespacedIngress({ name: input.ingress, namespace: input.namespace });
@@ -120,7 +120,7 @@ export function createMaintenanceModeAction(options: MaintenanceModeActionOption
           }
           ctx.output('defaultBackendAfter', after);
           ctx.output('changed', true);
-          if (ctx.isDryRun) {
+          if (dryRun) {
             ctx.logger.info(`[dry run] would set ${DEFAULT_BACKEND_ANNOTATION} on ingress ${input.namespace}/${input.ingress} from ${current ?? '(not set)'} to ${after ?? '(not set)'}`);
             return { changed: true, before: current, after };
           }

@@ -3,13 +3,14 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { readScale, scaleWorkload, waitForRollout } from '@plantops/backstage-plugin-plant-node';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { parseInput, type InputShape } from '../../lib/input';
-import type { KubeAccess } from '../../lib/kubeAccess';
+import { clusterTarget, type KubeAccess } from '../../lib/kubeAccess';
 import { describeKubeError, isNotFound } from '../../lib/kubeErrors';
 import { examples } from './restoreScale.examples';
 import { DEFAULT_RECORD_NAME, parseRecordKey, readRecord, writeRecord, type ReplicaRecord } from './scaleRecord';
+import { dryRunInput } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface RestoreScaleActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   kube: KubeAccess;
@@ -18,6 +19,7 @@ export interface RestoreScaleActionOptions extends Pick<PlantOpsDeps, 'auditor'>
 }
 
 const inputShape = {
+  ...dryRunInput,
   cluster: z => z.string().describe('Catalog Resource of type kubernetes-cluster'),
   namespace: z => z.string().min(1).describe('Namespace that was scaled down'),
   recordName: z => z.string().default(DEFAULT_RECORD_NAME).describe('ConfigMap written by plant:kubernetes:emergency-scale-down'),
@@ -49,16 +51,14 @@ export function createRestoreScaleAction(options: RestoreScaleActionOptions) {
     },
     async handler(ctx) {
       const input = parseInput(inputShape, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
-      const { kubeConfig, cluster } = await kube.kubeConfig(input.cluster, { field: 'cluster', credentials });
+      const op = await startOperation(ctx, auditor, credentials => clusterTarget(kube, input.cluster, credentials, cluster => `${cluster}/${input.namespace}`));
+      const { kubeConfig, cluster } = op.target;
+      const { dryRun } = op;
       const core = kubeConfig.makeApiClient(CoreV1Api);
       const apps = kubeConfig.makeApiClient(AppsV1Api);
       const ns = input.namespace;
 
-      await audited(
-        auditor,
-        { action: 'plant:kubernetes:restore-scale', target: `${cluster}/${ns}`, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
+      await op.run('plant:kubernetes:restore-scale', {}, async (): Promise<JsonObject> => {
           const found = await readRecord(core, ns, input.recordName);
           if (!found) {
             throw fieldError('namespace', `no scale-down record (ConfigMap ${input.recordName}) in ${ns}`, 'Nothing to restore: check the namespace, or the recordName the scale-down used');
@@ -89,7 +89,7 @@ export function createRestoreScaleAction(options: RestoreScaleActionOptions) {
             plan.push({ key, kind, name, replicas });
           }
           ctx.output('skipped', skipped);
-          if (ctx.isDryRun) {
+          if (dryRun) {
             ctx.output('restored', plan.map(({ kind, name, replicas }) => ({ kind, name, replicas })));
             ctx.output('recordDeleted', false);
             ctx.logger.info(`[dry run] would scale back ${plan.map(p => `${p.key} to ${p.replicas}`).join(', ') || 'nothing'} and delete ConfigMap ${ns}/${input.recordName}`);

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'After maintenance, as the IIP guide does with kubectl uncordon <node-name>',
     example: yaml.stringify({
@@ -15,4 +16,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

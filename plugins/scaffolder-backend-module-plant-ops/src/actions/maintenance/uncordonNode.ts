@@ -2,17 +2,19 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { parseInput, type InputShape } from '../../lib/input';
-import type { KubeAccess } from '../../lib/kubeAccess';
+import { clusterTarget, type KubeAccess } from '../../lib/kubeAccess';
 import { examples } from './uncordonNode.examples';
 import { readNode, setUnschedulable } from './nodes';
+import { dryRunInput } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface UncordonNodeActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   kube: KubeAccess;
 }
 
 const inputShape = {
+  ...dryRunInput,
   cluster: z => z.string().describe('Catalog Resource of type kubernetes-cluster the node belongs to'),
   node: z => z.string().min(1).describe('Name of the node to make schedulable again'),
 } satisfies InputShape;
@@ -34,13 +36,11 @@ export function createUncordonNodeAction(options: UncordonNodeActionOptions) {
     },
     async handler(ctx) {
       const input = parseInput(inputShape, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
-      const { kubeConfig, cluster } = await kube.kubeConfig(input.cluster, { field: 'cluster', credentials });
+      const op = await startOperation(ctx, auditor, credentials => clusterTarget(kube, input.cluster, credentials, cluster => `${cluster}/node/${input.node}`));
+      const { kubeConfig, cluster } = op.target;
+      const { dryRun } = op;
       const core = kubeConfig.makeApiClient(CoreV1Api);
-      await audited(
-        auditor,
-        { action: 'plant:kubernetes:uncordon-node', target: `${cluster}/node/${input.node}`, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
+      await op.run('plant:kubernetes:uncordon-node', {}, async (): Promise<JsonObject> => {
           const node = await readNode(core, input.node);
           const cordoned = Boolean(node.spec?.unschedulable);
           const ready = node.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
@@ -50,7 +50,7 @@ export function createUncordonNodeAction(options: UncordonNodeActionOptions) {
             ctx.logger.info(`node/${input.node} is already schedulable; nothing to do`);
             return { changed: false, ready };
           }
-          if (ctx.isDryRun) {
+          if (dryRun) {
             ctx.logger.info(`[dry run] would uncordon node/${input.node}`);
             return { changed: true, ready };
           }

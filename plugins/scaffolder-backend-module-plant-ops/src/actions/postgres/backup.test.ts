@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { createPostgresBackupAction } from './backup';
 import { createPostgresRestoreAction } from './restore';
 import { FilesystemBackupStore, sha256File } from './backupStore';
-import { capture, makeDeps, resource, run } from './testing/harness';
+import { capture, makeDeps, resource, run } from '../../lib/__testUtils__/actionHarness';
 
 jest.setTimeout(120_000);
 

@@ -13,6 +13,7 @@ import { type BackupManifest, type BackupStore, expiredBackups, NO_TARGET_HINT, 
 import { clientConfig, resolveInstance, withClient } from './instances';
 import { compareCounts, countRows, dropDatabase, listArchive, listTables, pgDump, pgRestore, serverIdentity } from './pgTools';
 import { quoteIdent } from './instances';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 export interface BackupActionOptions extends PlantOpsDeps {
   /** Overrides plant.postgres.backup.target (tests). */
@@ -35,6 +36,7 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         database: z =>
           z.string().describe('Catalog Resource of type database to back up, e.g. resource:default/ms5-postgres-primary'),
         keep: z =>
@@ -55,6 +57,7 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
       },
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       const store = options.store ?? storeFromConfig(config);
       if (!store) {
         throw new InputError(NO_TARGET_HINT);
@@ -70,7 +73,7 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
 
       await audited(
         auditor,
-        { action: 'plant:postgres:backup', target: instance.ref, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
+        { action: 'plant:postgres:backup', target: instance.ref, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
         async (): Promise<JsonObject> => {
           try {
             const identity = await withClient(clientConfig(instance), async c => ({
@@ -84,7 +87,7 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
               `store with sha256 in ${store.describe()}`,
               `retention: keep ${policy.keep}, max age ${policy.maxAgeDays} days (${existing.length} backups stored now)`,
             ];
-            if (ctx.isDryRun) {
+            if (dryRun) {
               const wouldDelete = expiredBackups(
                 [{ id: '(new)', createdAt: new Date().toISOString() } as BackupManifest, ...existing],
                 policy,

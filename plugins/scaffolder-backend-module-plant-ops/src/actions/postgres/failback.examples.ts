@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Rebuild the old MS5.0 primary as a standby of the promoted secondary',
     example: yaml.stringify({
@@ -33,4 +34,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_LAG_SECONDS, failoverOutput, type FailoverActionOptions } f
 import { performFailover, preCheck, type WriterRouter } from './failoverCore';
 import { clientConfig, libpqEnv, resolveInstance, withClient, type PgInstance } from './instances';
 import { KubernetesServiceRouter } from './serviceRouter';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 type Local = NonNullable<PgInstance['local']>;
 
@@ -54,6 +55,7 @@ export function createPostgresFailbackAction(options: FailoverActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         oldPrimary: z =>
           z.string().describe('Catalog Resource (type database) of the old, fenced primary; needs plant.postgres.instances[].local'),
         newPrimary: z => z.string().describe('Catalog Resource (type database) of the current primary'),
@@ -88,6 +90,7 @@ export function createPostgresFailbackAction(options: FailoverActionOptions) {
       },
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       const credentials = await ctx.getInitiatorCredentials();
       const old = await resolveInstance({ catalog, config }, credentials, 'oldPrimary', ctx.input.oldPrimary);
       const current = await resolveInstance({ catalog, config }, credentials, 'newPrimary', ctx.input.newPrimary);
@@ -110,7 +113,7 @@ export function createPostgresFailbackAction(options: FailoverActionOptions) {
 
       await audited(
         auditor,
-        { action: 'plant:postgres:failback', target: `${old.ref} <- ${current.ref}`, switchBack: Boolean(ctx.input.switchBack), dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
+        { action: 'plant:postgres:failback', target: `${old.ref} <- ${current.ref}`, switchBack: Boolean(ctx.input.switchBack), dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
         async (): Promise<JsonObject> => {
           try {
             const cur = await state(current);
@@ -126,7 +129,7 @@ export function createPostgresFailbackAction(options: FailoverActionOptions) {
                   `start ${old.name} and wait until it streams from ${current.name}`,
                 ];
             if (ctx.input.switchBack) plan.push(`switch back: fail over ${current.name} -> ${old.name}${router ? `, ${router.describe()}` : ''}`);
-            if (ctx.isDryRun) {
+            if (dryRun) {
               for (const p of plan) logger.info(`[dry run] ${p}`);
               ctx.output('plan', plan);
               return { plan };

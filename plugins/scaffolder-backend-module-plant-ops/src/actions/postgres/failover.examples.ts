@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Fail the MS5.0 primary over to its DR standby and repoint the writers Service',
     example: yaml.stringify({
@@ -42,4 +43,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -2,7 +2,7 @@ import { startKubernetesDouble, type KubernetesDouble } from '@plantops/backstag
 import { createPostgresFailoverAction } from './failover';
 import { createPostgresFailbackAction } from './failback';
 import { PG_BIN, TestClusters, type TestCluster } from './testing/cluster';
-import { capture, makeDeps, resource, run } from './testing/harness';
+import { capture, makeDeps, resource, run } from '../../lib/__testUtils__/actionHarness';
 import { Writers } from './testing/writers';
 
 // A real primary and streaming standby started by the test on free loopback ports; writers keep writing

@@ -9,6 +9,7 @@ import { performFailover, preCheck, type WriterRouter } from './failoverCore';
 import { resolveInstance } from './instances';
 import type { KubeAccess } from '../../lib/kubeAccess';
 import { KubernetesServiceRouter } from './serviceRouter';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 export interface FailoverActionOptions extends PlantOpsDeps {
   /** Cluster access for the writers' Service; without it `writers` is refused. */
@@ -46,6 +47,7 @@ export function createPostgresFailoverAction(options: FailoverActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         primary: z => z.string().describe('Catalog Resource (type database) of the current primary'),
         standby: z => z.string().describe('Catalog Resource (type database) of its streaming standby, promoted'),
         maxLagSeconds: z =>
@@ -68,6 +70,7 @@ export function createPostgresFailoverAction(options: FailoverActionOptions) {
       output: failoverOutput,
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       const credentials = await ctx.getInitiatorCredentials();
       const primary = await resolveInstance({ catalog, config }, credentials, 'primary', ctx.input.primary);
       const standby = await resolveInstance({ catalog, config }, credentials, 'standby', ctx.input.standby);
@@ -85,7 +88,7 @@ export function createPostgresFailoverAction(options: FailoverActionOptions) {
 
       await audited(
         auditor,
-        { action: 'plant:postgres:failover', target: `${primary.ref} -> ${standby.ref}`, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
+        { action: 'plant:postgres:failover', target: `${primary.ref} -> ${standby.ref}`, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
         async (): Promise<JsonObject> => {
           try {
             const pre = await preCheck(primary, standby, maxLag, Boolean(ctx.input.allowUnreachablePrimary));
@@ -99,7 +102,7 @@ export function createPostgresFailoverAction(options: FailoverActionOptions) {
               router ? `repoint writers: ${await router.current()} -> ${router.describe()}` : 'no writer endpoint to repoint',
               `verify a write on ${standby.name} (plantops_failover_probe)`,
             ];
-            if (ctx.isDryRun) {
+            if (dryRun) {
               for (const p of plan) logger.info(`[dry run] ${p}`);
               ctx.output('plan', plan);
               return { plan, preCheck: pre };

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Restore a backup into a new database next to the live one',
     example: yaml.stringify({
@@ -38,4 +39,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

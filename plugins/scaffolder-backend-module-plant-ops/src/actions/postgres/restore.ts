@@ -13,6 +13,7 @@ import { examples } from './restore.examples';
 import { type BackupStore, NO_TARGET_HINT, sha256File, storeFromConfig } from './backupStore';
 import { clientConfig, quoteIdent, resolveInstance, withClient } from './instances';
 import { compareCounts, countRows, dropDatabase, listTables, pgRestore, serverIdentity } from './pgTools';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 export interface RestoreActionOptions extends PlantOpsDeps {
   store?: BackupStore;
@@ -37,6 +38,7 @@ export function createPostgresRestoreAction(options: RestoreActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         backupId: z => z.string().describe('Backup id from plant:postgres:backup'),
         target: z => z.string().describe('Catalog Resource (type database) of the server to restore to'),
         targetDatabase: z =>
@@ -58,6 +60,7 @@ export function createPostgresRestoreAction(options: RestoreActionOptions) {
       },
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       const store = options.store ?? storeFromConfig(config);
       if (!store) throw new InputError(NO_TARGET_HINT);
       const { backupId } = ctx.input;
@@ -79,7 +82,7 @@ export function createPostgresRestoreAction(options: RestoreActionOptions) {
 
       await audited(
         auditor,
-        { action: 'plant:postgres:restore', target: `${instance.ref}/${targetDb}`, backupId, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
+        { action: 'plant:postgres:restore', target: `${instance.ref}/${targetDb}`, backupId, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
         async (): Promise<JsonObject> => {
           try {
             const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plantops-restore-'));
@@ -128,7 +131,7 @@ export function createPostgresRestoreAction(options: RestoreActionOptions) {
                 `restore into staging database ${staging} on ${instance.name} and compare row counts with the backup (${Object.keys(manifest.tables).length} tables)`,
                 keptAs ? `rename ${targetDb} to ${keptAs} (kept), then ${staging} to ${targetDb}` : `rename ${staging} to ${targetDb}`,
               ];
-              if (ctx.isDryRun) {
+              if (dryRun) {
                 for (const p of plan) ctx.logger.info(`[dry run] ${p}`);
                 ctx.output('plan', plan);
                 ctx.output('restoredDatabase', targetDb);

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Rotate the MS5.0 application role and deliver it to its Secret, restarting the API',
     example: yaml.stringify({
@@ -32,4 +33,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

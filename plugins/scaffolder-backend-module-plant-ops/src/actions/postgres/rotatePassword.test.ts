@@ -5,7 +5,7 @@ import { createPostgresRotatePasswordAction, type PasswordDelivery } from './rot
 import { KubernetesSecretDelivery } from './secretDelivery';
 import { scramSha256Verifier } from './scram';
 import { TestClusters, type TestCluster } from './testing/cluster';
-import { capture, makeDeps, resource, run } from './testing/harness';
+import { capture, makeDeps, resource, run } from '../../lib/__testUtils__/actionHarness';
 
 // The shared server trusts every loopback login, so a wrong password would pass there: this test runs its
 // own PostgreSQL 15 with SCRAM authentication and every statement logged.
@@ -85,6 +85,18 @@ describe('plant:postgres:rotate-password (own PostgreSQL 15 with SCRAM auth)', (
     const out = await run(action, input, { cap, dryRun: true });
     expect((out.plan as string[])[0]).toMatch(new RegExp(`read the current verifier of ${role} .*SCRAM-SHA-256, fingerprint [0-9a-f]{12}`));
     expect(await verifierOf()).toBe(before);
+  });
+
+  it('the dryRun input plans in a normal task: the role keeps its password, nothing is delivered', async () => {
+    const before = await verifierOf();
+    const delivery = keeper();
+    const { cap, action } = setup(delivery);
+    const out = await run(action, { ...input, dryRun: true }, { cap });
+    expect((out.plan as string[])[0]).toMatch(new RegExp(`read the current verifier of ${role} `));
+    expect(await verifierOf()).toBe(before);
+    expect(await login(oldPassword)).toBe(true);
+    expect(delivery.got).toBeUndefined();
+    expect(cap.audits[0]).toMatchObject({ phase: 'start', meta: { dryRun: true } });
   });
 
   it('rotates: the old password is refused, the new one works, the plaintext is in no log', async () => {

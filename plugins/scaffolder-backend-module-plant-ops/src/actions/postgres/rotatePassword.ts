@@ -8,6 +8,7 @@ import { Redactor } from '../../lib/redact';
 import { examples } from './rotatePassword.examples';
 import { clientConfig, quoteIdent, resolveInstance, withClient, type PgInstance } from './instances';
 import { fingerprint, generatePassword, scramSha256Verifier } from './scram';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 /**
  * Where the new password goes after PostgreSQL accepted it (a Kubernetes
@@ -71,6 +72,7 @@ export function createPostgresRotatePasswordAction(options: RotatePasswordOption
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         database: z => z.string().describe('Catalog Resource (type database) of the server that holds the role'),
         role: z => z.string().describe('The login role whose password is rotated'),
         secret: z =>
@@ -96,6 +98,7 @@ export function createPostgresRotatePasswordAction(options: RotatePasswordOption
       },
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       const { role } = ctx.input;
       if (!ROLE.test(role)) throw fieldError('role', `"${role}" is not a role name`, 'Give the role name as in pg_roles.rolname');
       const credentials = await ctx.getInitiatorCredentials();
@@ -116,7 +119,7 @@ export function createPostgresRotatePasswordAction(options: RotatePasswordOption
 
       await audited(
         auditor,
-        { action: 'plant:postgres:rotate-password', target: `${instance.ref}/${role}`, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
+        { action: 'plant:postgres:rotate-password', target: `${instance.ref}/${role}`, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
         async (): Promise<JsonObject> => {
           try {
             const current = await readVerifier(instance, role);
@@ -131,7 +134,7 @@ export function createPostgresRotatePasswordAction(options: RotatePasswordOption
               'on any failure, put the old verifier back',
             ];
             await delivery?.check?.();
-            if (ctx.isDryRun) {
+            if (dryRun) {
               for (const p of plan) logger.info(`[dry run] ${p}`);
               ctx.output('plan', plan);
               return { plan };

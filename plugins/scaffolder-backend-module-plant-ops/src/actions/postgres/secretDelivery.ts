@@ -1,16 +1,17 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { rolloutRestart, waitForRollout } from '@plantops/backstage-plugin-plant-node';
 import { fieldError } from '../../lib/errors';
 import type { KubeAccess } from '../../lib/kubeAccess';
 import { describeKubeError, isNotFound } from '../../lib/kubeErrors';
+import { findConsumers, restartAndVerify, type Workload } from '../secrets/consumers';
 import type { PasswordDelivery, SecretInput as SecretTarget } from './rotatePassword';
 
 /**
  * The new password into a Kubernetes Secret key, then a rollout restart of
- * its Deployments and a wait until they are ready again. If they do not come
- * back, the Secret's previous value is put back before the error goes up
- * (where the action restores the old verifier).
+ * its Deployments and a wait until they are ready again (the secret
+ * rotations' consumers.ts). If they do not come back, the Secret's previous
+ * value is put back before the error goes up (where the action restores the
+ * old verifier).
  */
 export class KubernetesSecretDelivery implements PasswordDelivery {
   private constructor(
@@ -30,6 +31,12 @@ export class KubernetesSecretDelivery implements PasswordDelivery {
     return `Secret ${this.t.namespace}/${this.t.name} key ${this.t.key}${restarts ? `, then rollout restart ${restarts} and wait until ready` : ''}`;
   }
 
+  /** Only the Deployments the input names: a password has no business restarting more. */
+  private consumers(): Promise<Workload[]> {
+    const names = this.t.restart ?? [];
+    return names.length ? findConsumers(this.apps, this.t.namespace, this.t.name, names, 'secret.restart', 'Name Deployments that read the Secret') : Promise.resolve([]);
+  }
+
   /** Before anything changes: the Secret and the Deployments exist. */
   async check(): Promise<void> {
     try {
@@ -38,14 +45,7 @@ export class KubernetesSecretDelivery implements PasswordDelivery {
       if (isNotFound(e)) throw fieldError('secret.name', `no Secret "${this.t.name}" in ${this.t.namespace}`, 'Name the existing Secret the consumers read the password from');
       throw new Error(describeKubeError(`reading Secret ${this.t.namespace}/${this.t.name}`, e));
     }
-    for (const d of this.t.restart ?? []) {
-      try {
-        await this.apps.readNamespacedDeployment({ name: d, namespace: this.t.namespace });
-      } catch (e) {
-        if (isNotFound(e)) throw fieldError('secret.restart', `no Deployment "${d}" in ${this.t.namespace}`, 'Name Deployments that read the Secret');
-        throw new Error(describeKubeError(`reading Deployment ${this.t.namespace}/${d}`, e));
-      }
-    }
+    await this.consumers();
   }
 
   private async setKey(value: string | null) {
@@ -57,23 +57,17 @@ export class KubernetesSecretDelivery implements PasswordDelivery {
 
   async deliver(password: string, signal?: AbortSignal): Promise<string[]> {
     const { namespace, name, key } = this.t;
+    const consumers = await this.consumers();
     const secret = await this.core.readNamespacedSecret({ name, namespace });
     const previous = secret.data?.[key] ?? null;
     await this.setKey(Buffer.from(password, 'utf8').toString('base64'));
-    const done = [`Secret ${namespace}/${name} key ${key}`];
-    try {
-      const at = new Date();
-      for (const d of this.t.restart ?? []) await rolloutRestart(this.apps, 'Deployment', namespace, d, at);
-      for (const d of this.t.restart ?? []) {
-        await waitForRollout(this.apps, 'Deployment', namespace, d, { timeoutMs: this.timeoutMs, intervalMs: 250, signal });
-        done.push(`Deployment ${namespace}/${d} restarted and ready`);
-      }
-      return done;
-    } catch (e) {
+    const { failures } = await restartAndVerify(this.apps, namespace, consumers, { timeoutMs: this.timeoutMs, intervalMs: 250, signal });
+    if (failures.length) {
       await this.setKey(previous);
       throw new Error(
-        `${describeKubeError('restarting the consumers', e)}; Secret ${namespace}/${name} key ${key} was put back to its previous value (pods started meanwhile hold the new password: restart them again once the cause is fixed)`,
+        `restarting the consumers: ${failures.join('; ')}; Secret ${namespace}/${name} key ${key} was put back to its previous value (pods started meanwhile hold the new password: restart them again once the cause is fixed)`,
       );
     }
+    return [`Secret ${namespace}/${name} key ${key}`, ...consumers.map(w => `${w.kind} ${namespace}/${w.name} restarted and ready`)];
   }
 }

@@ -30,7 +30,14 @@ export function referencesSecret(template: V1PodTemplateSpec | undefined, secret
  * in `names` (each must exist), or else every Deployment, StatefulSet and
  * DaemonSet of the namespace whose pods mount or env-reference the Secret.
  */
-export async function findConsumers(apps: AppsV1Api, namespace: string, secret: string, names: string[] | undefined, field: string): Promise<Workload[]> {
+export async function findConsumers(
+  apps: AppsV1Api,
+  namespace: string,
+  secret: string,
+  names: string[] | undefined,
+  field: string,
+  fix = 'Name Deployments that use the Secret, or leave the field empty to find them',
+): Promise<Workload[]> {
   try {
     if (names && names.length > 0) {
       const found: Workload[] = [];
@@ -38,7 +45,7 @@ export async function findConsumers(apps: AppsV1Api, namespace: string, secret: 
         try {
           await apps.readNamespacedDeployment({ name, namespace });
         } catch (e) {
-          if (isNotFound(e)) throw fieldError(field, `no Deployment "${name}" in ${namespace}`, 'Name Deployments that use the Secret, or leave the field empty to find them');
+          if (isNotFound(e)) throw fieldError(field, `no Deployment "${name}" in ${namespace}`, fix);
           throw e;
         }
         found.push({ kind: 'Deployment', name });

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'The IIP guide\'s JWT secret rotation (openssl rand -base64 32 into iip-jwt-secret), consumers found and verified',
     example: yaml.stringify({
@@ -28,4 +29,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

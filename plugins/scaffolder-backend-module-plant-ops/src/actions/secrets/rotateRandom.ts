@@ -2,15 +2,16 @@ import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type V1Secret } 
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { parseInput, type InputShape } from '../../lib/input';
-import type { KubeAccess } from '../../lib/kubeAccess';
+import { clusterTarget, type KubeAccess } from '../../lib/kubeAccess';
 import { describeKubeError, isNotFound } from '../../lib/kubeErrors';
 import { Redactor } from '../../lib/redact';
 import { findConsumers, requireRolledOut, restartAndVerify, workloadName } from './consumers';
 import { generateRandomSecret, SECRET_ENCODINGS } from './randomSecret';
 import { examples } from './rotateRandom.examples';
+import { dryRunInput } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface RotateRandomSecretActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   kube: KubeAccess;
@@ -19,6 +20,7 @@ export interface RotateRandomSecretActionOptions extends Pick<PlantOpsDeps, 'aud
 }
 
 const inputShape = {
+  ...dryRunInput,
   cluster: z => z.string().describe('Catalog Resource of type kubernetes-cluster'),
   namespace: z => z.string().default('iip-applications').describe('Namespace of the Secret'),
   secret: z => z.string().default('iip-jwt-secret').describe('Name of the Secret (the IIP guide: iip-jwt-secret)'),
@@ -57,17 +59,15 @@ export function createRotateRandomSecretAction(options: RotateRandomSecretAction
       const input = parseInput(inputShape, ctx.input);
       const redactor = new Redactor();
       const logger = redactor.logger(ctx.logger);
-      const credentials = await ctx.getInitiatorCredentials();
-      const { kubeConfig, cluster } = await kube.kubeConfig(input.cluster, { field: 'cluster', credentials });
+      const op = await startOperation(ctx, auditor, credentials => clusterTarget(kube, input.cluster, credentials, cluster => `${cluster}/${input.namespace}/${input.secret}#${input.key}`));
+      const { kubeConfig, cluster } = op.target;
+      const { dryRun } = op;
       const core = kubeConfig.makeApiClient(CoreV1Api);
       const apps = kubeConfig.makeApiClient(AppsV1Api);
       const ns = input.namespace;
       const ref = `${ns}/${input.secret}`;
 
-      await audited(
-        auditor,
-        { action: 'plant:secret:rotate-random', target: `${cluster}/${ref}#${input.key}`, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
+      await op.run('plant:secret:rotate-random', {}, async (): Promise<JsonObject> => {
           try {
             let current: V1Secret;
             try {
@@ -88,7 +88,7 @@ export function createRotateRandomSecretAction(options: RotateRandomSecretAction
             ctx.output('secret', ref);
             ctx.output('key', input.key);
             ctx.output('consumers', names);
-            if (ctx.isDryRun) {
+            if (dryRun) {
               logger.info(`[dry run] would write a new ${input.bytes}-byte ${input.encoding} value to ${ref} key ${input.key}, then restart and verify ${names.join(', ') || 'no workloads (none use the Secret)'}`);
               ctx.output('rotatedAt', '');
               ctx.output('resourceVersion', current.metadata?.resourceVersion ?? '');

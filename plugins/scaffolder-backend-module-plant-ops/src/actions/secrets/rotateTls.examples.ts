@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'The IIP guide\'s kubectl create secret tls iip-tls-secret, with the pair, chain, expiry and names checked first',
     example: yaml.stringify({
@@ -36,4 +37,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -3,16 +3,17 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { parseInput, type InputShape } from '../../lib/input';
-import type { KubeAccess } from '../../lib/kubeAccess';
+import { clusterTarget, type KubeAccess } from '../../lib/kubeAccess';
 import { describeKubeError, isNotFound } from '../../lib/kubeErrors';
 import { Redactor } from '../../lib/redact';
 import { pollUntil } from '../../lib/wait';
 import { findConsumers, requireRolledOut, restartAndVerify, workloadName } from './consumers';
 import { examples } from './rotateTls.examples';
 import { validateTls } from './tlsValidation';
+import { dryRunInput } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface RotateTlsActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   kube: KubeAccess;
@@ -23,6 +24,7 @@ export interface RotateTlsActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
 }
 
 const inputShape = {
+  ...dryRunInput,
   cluster: z => z.string().describe('Catalog Resource of type kubernetes-cluster'),
   namespace: z => z.string().default('iip-infrastructure').describe('Namespace of the TLS Secret or Certificate'),
   mode: z => z.enum(['secret', 'cert-manager']).default('secret').describe('secret: validate the given certificate and key and write the kubernetes.io/tls Secret; cert-manager: trigger renewal of a cert-manager Certificate and wait for it'),
@@ -76,15 +78,13 @@ export function createRotateTlsAction(options: RotateTlsActionOptions) {
       redactor.add(input.privateKey);
       if (input.privateKey) for (const line of input.privateKey.split('\n')) if (line.length >= 40) redactor.add(line.trim());
       const logger = redactor.logger(ctx.logger);
-      const credentials = await ctx.getInitiatorCredentials();
-      const { kubeConfig, cluster } = await kube.kubeConfig(input.cluster, { field: 'cluster', credentials });
+      const op = await startOperation(ctx, auditor, credentials => clusterTarget(kube, input.cluster, credentials, cluster => `${cluster}/${input.namespace}/${input.mode === 'secret' ? input.secret : `certificate/${input.certificateName}`}`));
+      const { kubeConfig, cluster } = op.target;
+      const { dryRun } = op;
       const ns = input.namespace;
       const target = input.mode === 'secret' ? `${ns}/${input.secret}` : `${ns}/certificate/${input.certificateName}`;
 
-      await audited(
-        auditor,
-        { action: 'plant:secret:rotate-tls', target: `${cluster}/${target}`, mode: input.mode, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
+      await op.run('plant:secret:rotate-tls', { mode: input.mode }, async (): Promise<JsonObject> => {
           try {
             return input.mode === 'secret' ? await viaSecret() : await viaCertManager();
           } catch (e) {
@@ -131,7 +131,7 @@ export function createRotateTlsAction(options: RotateTlsActionOptions) {
         ctx.output('previousNotAfter', previousNotAfter);
         ctx.output('created', !existing);
         const chain = summary.verifiedToCa ? `chain verified to ${summary.verifiedToCa}` : 'chain not checked against a CA (no caCertificate given)';
-        if (ctx.isDryRun) {
+        if (dryRun) {
           ctx.output('restarted', consumers.map(workloadName));
           logger.info(`[dry run] certificate ${summary.subject} valid until ${summary.notAfter}, ${chain}; would ${existing ? 'replace tls.crt/tls.key in' : 'create'} Secret ${target}${consumers.length ? ` and restart ${consumers.map(workloadName).join(', ')}` : ''}`);
           return { subject: summary.subject, notAfter: summary.notAfter, wouldWrite: true };
@@ -198,7 +198,7 @@ export function createRotateTlsAction(options: RotateTlsActionOptions) {
         ctx.output('created', false);
         ctx.output('restarted', []);
         const issuing = status.conditions?.find(c => c.type === 'Issuing' && c.status === 'True');
-        if (ctx.isDryRun) {
+        if (dryRun) {
           ctx.output('notAfter', previousNotAfter ?? '');
           logger.info(`[dry run] would mark Certificate ${target} for renewal (Issuing=True, as cmctl renew does) and wait up to ${input.timeoutSeconds} s for Ready with a notAfter later than ${previousNotAfter ?? '(none)'}`);
           return { wouldRenew: true, previousNotAfter };

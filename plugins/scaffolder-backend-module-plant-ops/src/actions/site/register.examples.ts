@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'Onboard an edge site with one PLC and one line, manifests under k8s/ms5-plant-c',
     example: yaml.stringify({
@@ -65,4 +66,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -8,11 +8,10 @@ import {
   type TestBackend,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import catalogModulePlant from '@plantops/backstage-plugin-catalog-backend-module-plant';
-import type { JsonObject, JsonValue } from '@backstage/types';
+import type { JsonObject } from '@backstage/types';
 import yaml from 'yaml';
-import { capture } from '../postgres/testing/harness';
+import { capture, run as runAction, type Capture } from '../../lib/__testUtils__/actionHarness';
 import { createSiteRegisterAction } from './register';
 import { examples } from './register.examples';
 
@@ -54,25 +53,8 @@ describe('plant:site:register (real catalog backend with the site registry, Post
     return { cap, action };
   }
 
-  async function run(
-    action: ReturnType<typeof setup>['action'],
-    input: JsonObject,
-    cap: ReturnType<typeof capture>,
-    dryRun = false,
-  ) {
-    const outputs: Record<string, JsonValue> = {};
-    const ctx = {
-      ...createMockActionContext({ input, logger: cap.logger, workspacePath: workspace }),
-      isDryRun: dryRun,
-      user: { ref: 'user:default/test-engineer' },
-      output: (name: string, value: JsonValue) => {
-        outputs[name] = value;
-      },
-      checkpoint: async ({ fn }: { fn: () => Promise<any> }) => fn(),
-    };
-    await action.handler(ctx as any);
-    return outputs as Record<string, any>;
-  }
+  const run = (action: ReturnType<typeof setup>['action'], input: JsonObject, cap: Capture, dryRun = false) =>
+    runAction(action, input, { cap, dryRun, workspacePath: workspace });
 
   beforeAll(async () => {
     const knex = await databases.init('POSTGRES_15');

@@ -13,6 +13,7 @@ import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { examples } from './register.examples';
 import { siteManifests, type ManifestFile } from './manifests';
+import { dryRunField, isDryRun } from '../../lib/dryRun';
 
 /** The registry's routes under the catalog (catalog-backend-module-plant). */
 const REGISTRY_PATH = '/plant/site-registry/sites';
@@ -46,6 +47,7 @@ export function createSiteRegisterAction(deps: PlantOpsDeps) {
     supportsDryRun: true,
     schema: {
       input: {
+        dryRun: dryRunField,
         name: z =>
           z
             .string()
@@ -107,6 +109,7 @@ export function createSiteRegisterAction(deps: PlantOpsDeps) {
       },
     },
     async handler(ctx) {
+      const dryRun = isDryRun(ctx);
       const { input } = ctx;
       const name = input.name;
       const siteRef = `site:default/${name}`;
@@ -155,12 +158,16 @@ export function createSiteRegisterAction(deps: PlantOpsDeps) {
           throw new InputError(inputFieldMessage(error?.error?.message ?? 'invalid site'));
         }
         if (!res.ok) throw await ResponseError.fromResponse(res);
-        return (await res.json()) as Plan;
+        // Parsed here rather than with res.json(): the plan's arrays become step
+        // outputs, and the scaffolder's templating refuses arrays whose prototype
+        // is not this realm's Array.prototype ("Template arrays cannot use a
+        // custom prototype"), which is what Node's built-in fetch returns under Jest.
+        return JSON.parse(await res.text()) as Plan;
       };
 
       await audited(
         auditor,
-        { action: 'plant:site:register', target: siteRef, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id },
+        { action: 'plant:site:register', target: siteRef, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
         async (): Promise<JsonObject> => {
           // Validation and the plan come from the registry without writing.
           const plan = await registry('?dryRun=true');
@@ -174,7 +181,7 @@ export function createSiteRegisterAction(deps: PlantOpsDeps) {
               : []),
           ];
           const outputs = { siteRef, created: plan.created, entityRefs: plan.entityRefs, removedEntityRefs: plan.removedEntityRefs, manifestDir };
-          if (ctx.isDryRun) {
+          if (dryRun) {
             for (const s of steps) ctx.logger.info(`[dry run] ${s}`);
             emit(ctx.output, { ...outputs, manifests, plan: steps });
             return { plan: steps };

@@ -1,7 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { withDryRunExample } from '../../lib/dryRun';
 
-export const examples: TemplateExample[] = [
+export const examples: TemplateExample[] = withDryRunExample([
   {
     description: 'The IIP guide\'s cluster backup: the three IIP namespaces, kept 30 days',
     example: yaml.stringify({
@@ -39,4 +40,4 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
-];
+]);

@@ -2,13 +2,14 @@ import { CustomObjectsApi, CoreV1Api } from '@kubernetes/client-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { parseInput, type InputShape } from '../../lib/input';
-import type { KubeAccess } from '../../lib/kubeAccess';
+import { clusterTarget, type KubeAccess } from '../../lib/kubeAccess';
 import { describeKubeError, isNotFound } from '../../lib/kubeErrors';
 import { pollUntil } from '../../lib/wait';
 import { examples } from './backup.examples';
+import { dryRunInput } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface VeleroBackupActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   kube: KubeAccess;
@@ -51,6 +52,7 @@ function outcomeOf(name: string, s: BackupStatus): string {
 }
 
 const inputShape = {
+  ...dryRunInput,
   cluster: z => z.string().describe('Catalog Resource of type kubernetes-cluster to back up, e.g. resource:default/iip-prod-cluster'),
   includedNamespaces: z =>
     z.array(z.string()).min(1).describe('Namespaces to include, e.g. [iip-infrastructure, iip-applications, iip-mlops] as in the IIP guide'),
@@ -104,18 +106,16 @@ export function createVeleroBackupAction(options: VeleroBackupActionOptions) {
       if (input.name !== undefined && (!DNS_LABEL.test(input.name) || input.name.length > 63)) {
         throw fieldError('name', `"${input.name}" is not a valid Backup name`, 'Use at most 63 lower-case letters, digits and "-"');
       }
-      const credentials = await ctx.getInitiatorCredentials();
-      const { kubeConfig, cluster } = await kube.kubeConfig(input.cluster, { field: 'cluster', credentials });
-      const core = kubeConfig.makeApiClient(CoreV1Api);
-      const custom = kubeConfig.makeApiClient(CustomObjectsApi);
       const veleroNs = input.veleroNamespace;
       // The name is fixed once, so a retried task waits on the same Backup instead of creating a second.
       const name = await ctx.checkpoint({ key: 'velero-backup-name', fn: () => input.name ?? defaultName(new Date()) });
+      const op = await startOperation(ctx, auditor, credentials => clusterTarget(kube, input.cluster, credentials, cluster => `${cluster}/${veleroNs}/${name}`));
+      const { kubeConfig, cluster } = op.target;
+      const { dryRun } = op;
+      const core = kubeConfig.makeApiClient(CoreV1Api);
+      const custom = kubeConfig.makeApiClient(CustomObjectsApi);
 
-      await audited(
-        auditor,
-        { action: 'plant:velero:backup', target: `${cluster}/${veleroNs}/${name}`, dryRun: Boolean(ctx.isDryRun), actor: ctx.user?.ref, taskId: ctx.task.id, includedNamespaces: input.includedNamespaces },
-        async (): Promise<JsonObject> => {
+      await op.run('plant:velero:backup', { includedNamespaces: input.includedNamespaces }, async (): Promise<JsonObject> => {
           await readNamespace(core, veleroNs, 'veleroNamespace', 'Is Velero installed? Give the namespace it runs in');
           for (const ns of input.includedNamespaces.filter(n => n !== '*')) {
             await readNamespace(core, ns, 'includedNamespaces', 'Remove it or fix the spelling');
@@ -138,7 +138,7 @@ export function createVeleroBackupAction(options: VeleroBackupActionOptions) {
           };
           ctx.output('backupName', name);
           ctx.output('manifest', manifest);
-          if (ctx.isDryRun) {
+          if (dryRun) {
             ctx.logger.info(`[dry run] would create Backup ${veleroNs}/${name} of ${input.includedNamespaces.join(', ')} with ttl ${input.ttl} on ${cluster} and wait up to ${input.timeoutSeconds} s`);
             ctx.output('phase', 'planned');
             ctx.output('errors', 0);
