@@ -5,6 +5,7 @@ import type {
   Runbook,
   RunbookProblem,
   RunbookSeverity,
+  SourceStatus,
 } from '@plantops/backstage-plugin-plant-common';
 
 export type RunbookList = { items: Runbook[]; problems: RunbookProblem[] };
@@ -21,6 +22,20 @@ export type StartIncidentRequest = {
 
 export type IncidentEventRequest = Omit<IncidentEvent, 'id' | 'at' | 'actor' | 'type'> & {
   type: 'step' | 'template-task' | 'acknowledgement' | 'note';
+  /**
+   * For a template launch (outcome `launched`): the form values it opens
+   * with. The backend finds the task they create and records its outcome.
+   */
+  parameters?: Record<string, unknown>;
+};
+
+/** One deployment of an entity (ArgoCD history, ReplicaSet revision, or a portal deploy/rollback run). */
+export type Deployment = {
+  source: 'argocd' | 'kubernetes' | 'portal';
+  at?: string;
+  revision: string;
+  description: string;
+  taskId?: string;
 };
 
 /** Runbooks and incidents of the plant backend. */
@@ -34,6 +49,8 @@ export interface RunbooksApi {
   closeIncident(id: string, resolution: string): Promise<Incident>;
   /** The timeline as Markdown, for the post-mortem. */
   exportIncident(id: string): Promise<string>;
+  /** Recent deployments of an entity, newest first, with the sources that could not be read. */
+  getDeployments(entityRef: string): Promise<{ items: Deployment[]; sources: SourceStatus[] }>;
 }
 
 export const runbooksApiRef = createApiRef<RunbooksApi>({

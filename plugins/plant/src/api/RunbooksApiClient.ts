@@ -1,7 +1,9 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import type { Incident, Runbook } from '@plantops/backstage-plugin-plant-common';
 import { PlantApiError } from './PlantApiClient';
+import type { SourceStatus } from '@plantops/backstage-plugin-plant-common';
 import type {
+  Deployment,
   IncidentEventRequest,
   RunbookList,
   RunbooksApi,
@@ -44,6 +46,10 @@ export class RunbooksApiClient implements RunbooksApi {
   async exportIncident(id: string): Promise<string> {
     const res = await this.request('GET', `/incidents/${encodeURIComponent(id)}/export.md`, {});
     return res.text();
+  }
+
+  getDeployments(entityRef: string): Promise<{ items: Deployment[]; sources: SourceStatus[] }> {
+    return this.json('GET', '/deployments', { entity: entityRef });
   }
 
   private async json<T>(method: string, path: string, params: Record<string, string | undefined> = {}, body?: unknown): Promise<T> {

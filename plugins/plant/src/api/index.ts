@@ -8,6 +8,7 @@ export type {
   RunbookList,
   StartIncidentRequest,
   IncidentEventRequest,
+  Deployment,
 } from './RunbooksApi';
 export { RunbooksApiClient } from './RunbooksApiClient';
 export { healthApiRef } from './HealthApi';

@@ -5,6 +5,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import type { Entity } from '@backstage/catalog-model';
 import { healthApiRef } from '../../api/HealthApi';
+import { RunbooksApi, runbooksApiRef } from '../../api/RunbooksApi';
 import { PlantApiError } from '../../api/PlantApiClient';
 import { mockSignalApi } from '../../testing/fixtures';
 import { alert, mockHealthApi } from '../NowPage/testData';
@@ -39,5 +40,31 @@ describe('AlertsCard', () => {
     expect(api.silence).toHaveBeenLastCalledWith({ alertId: 'fp1', minutes: 60, comment: 'ack: on it' });
     expect(await screen.findByText('silenced')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Silence' })).toBeNull();
+  });
+
+  it('starts an incident from the alert, and says why when the backend refuses', async () => {
+    const firing = alert('fp1', { severity: 'warning', entityRefs: ['component:default/scada'], runbookUrl: '/runbooks/high-error-rate?entity=component%3Adefault%2Fscada' });
+    const startIncident = jest.fn(async () => {
+      throw new PlantApiError('NotAllowedError', 'you may not start incidents (permission plant.incident.create)', 403);
+    });
+    renderInTestApp(
+      <EntityProvider entity={entity}>
+        <AlertsCard />
+      </EntityProvider>,
+      {
+        apis: [
+          [healthApiRef, mockHealthApi({ getAlerts: jest.fn(async () => ({ alerts: [firing], sources: [] })) })],
+          [signalApiRef, mockSignalApi().api],
+          [runbooksApiRef, { startIncident } as Partial<RunbooksApi> as RunbooksApi],
+        ],
+      },
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Start incident' }));
+    const dialog = screen.getByRole('dialog');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Start incident' }));
+    expect(startIncident).toHaveBeenCalledWith({
+      title: 'ServiceDown: Service fp1 is down', severity: 'P2', entities: ['component:default/scada'], runbookId: 'high-error-rate', alert: 'ServiceDown',
+    });
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('you may not start incidents (permission plant.incident.create)');
   });
 });

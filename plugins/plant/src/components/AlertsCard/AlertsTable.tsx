@@ -16,6 +16,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import type { PlantAlert } from '@plantops/backstage-plugin-plant-common';
 import { healthApiRef } from '../../api/HealthApi';
 import { age, SeverityChip } from '../NowPage/StatusChip';
+import { StartIncidentDialog } from './StartIncidentDialog';
 
 const SilenceDialog = ({ alert, onClose }: { alert: PlantAlert; onClose: (silenced: boolean) => void }) => {
   const api = useApi(healthApiRef);
@@ -52,7 +53,7 @@ const SilenceDialog = ({ alert, onClose }: { alert: PlantAlert; onClose: (silenc
   );
 };
 
-/** Alerts with severity, state, age, runbook, and a Silence action for Alertmanager alerts. */
+/** Alerts with severity, state, age, runbook, a Silence action for Alertmanager alerts, and Start incident. */
 export const AlertsTable = ({
   alerts,
   onChanged,
@@ -65,6 +66,7 @@ export const AlertsTable = ({
   entityTitle?: (ref: string) => string;
 }) => {
   const [silencing, setSilencing] = useState<PlantAlert>();
+  const [starting, setStarting] = useState<PlantAlert>();
   if (alerts.length === 0) return <Typography variant="body2">Nothing firing.</Typography>;
   return (
     <>
@@ -99,11 +101,13 @@ export const AlertsTable = ({
                 {a.source === 'alertmanager' && a.state === 'active' && (
                   <Button size="small" onClick={() => setSilencing(a)}>Silence</Button>
                 )}
+                <Button size="small" color="secondary" onClick={() => setStarting(a)}>Start incident</Button>
               </TableCell>
             </TableRow>
           ))}
         </TableBody>
       </Table>
+      {starting && <StartIncidentDialog alert={starting} onClose={() => setStarting(undefined)} />}
       {silencing && (
         <SilenceDialog
           alert={silencing}

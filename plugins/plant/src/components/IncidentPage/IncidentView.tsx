@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
@@ -18,6 +19,8 @@ export const IncidentView = () => {
   const [markdown, setMarkdown] = useState<string>();
   const [actionError, setActionError] = useState<Error>();
   const { value: incident, loading, error, retry } = useAsyncRetry(() => api.getIncident(id), [id]);
+  // Template tasks end on their own (the backend records their outcome): keep the timeline current.
+  useInterval(retry, incident && incident.status === 'open' ? 10_000 : null);
   if (loading && !incident) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   const i = incident!;

@@ -1,8 +1,10 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { Route, Routes, useLocation } from 'react-router-dom';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { healthApiRef } from '../../api/HealthApi';
+import { RunbooksApi, runbooksApiRef } from '../../api/RunbooksApi';
 import { mockSignalApi } from '../../testing/fixtures';
 import { NowContent } from './NowContent';
 import { health, mockHealthApi, nowData } from './testData';
@@ -47,5 +49,58 @@ describe('NowContent', () => {
     renderInTestApp(<NowContent />, { apis: [[healthApiRef, api], [signalApiRef, mockSignalApi().api]] });
     expect(await screen.findByText(/alertmanager: unknown/)).toBeInTheDocument();
     expect(screen.getByText(/did not answer: ECONNREFUSED/)).toBeInTheDocument();
+  });
+
+  it('starts an incident from a firing alert: severity from the alert, its entity affected, its runbook linked, then opens the runbook with it', async () => {
+    const startIncident = jest.fn(async (r: any) => ({ id: '42', ...r, status: 'open', commander: 'user:default/guest', openedAt: '', openedBy: '', timeline: [] }));
+    const Where = () => {
+      const l = useLocation();
+      return <div>at {l.pathname + l.search}</div>;
+    };
+    renderInTestApp(
+      <Routes>
+        <Route path="/" element={<NowContent />} />
+        <Route path="/runbooks/*" element={<Where />} />
+      </Routes>,
+      {
+        apis: [
+          [healthApiRef, mockHealthApi({ getNow: jest.fn(async () => {
+            const d = nowData();
+            d.alerts[0].runbookUrl = '/runbooks/service-down?entity=component%3Adefault%2Fscada&alert=ServiceDown';
+            return d;
+          }) })],
+          [signalApiRef, mockSignalApi().api],
+          [runbooksApiRef, { startIncident } as Partial<RunbooksApi> as RunbooksApi],
+        ],
+      },
+    );
+    const alerts = await screen.findByRole('table', { name: 'alerts' });
+    await userEvent.click(within(within(alerts).getByText('ServiceDown').closest('tr')!).getByRole('button', { name: 'Start incident' }));
+    const dialog = screen.getByRole('dialog');
+    expect(within(dialog).getByLabelText('Title')).toHaveValue('ServiceDown: Service a1 is down');
+    expect(within(dialog).getByText('Affected: component:default/scada')).toBeInTheDocument();
+    expect(within(dialog).getByText('Runbook: service-down')).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Start incident' }));
+    expect(startIncident).toHaveBeenCalledWith({
+      title: 'ServiceDown: Service a1 is down', severity: 'P1', entities: ['component:default/scada'], runbookId: 'service-down', alert: 'ServiceDown',
+    });
+    expect(await screen.findByText('at /runbooks/service-down?entity=component%3Adefault%2Fscada&alert=ServiceDown&incident=42')).toBeInTheDocument();
+  });
+
+  it('starts an incident from an alert without a runbook as a P2 for a warning, and opens the incident', async () => {
+    const startIncident = jest.fn(async (r: any) => ({ id: '43', ...r }));
+    const Where = () => <div>at {useLocation().pathname}</div>;
+    renderInTestApp(
+      <Routes>
+        <Route path="/" element={<NowContent />} />
+        <Route path="/runbooks/*" element={<Where />} />
+      </Routes>,
+      { apis: [[healthApiRef, mockHealthApi()], [signalApiRef, mockSignalApi().api], [runbooksApiRef, { startIncident } as Partial<RunbooksApi> as RunbooksApi]] },
+    );
+    const alerts = await screen.findByRole('table', { name: 'alerts' });
+    await userEvent.click(within(within(alerts).getByText('OEELow').closest('tr')!).getByRole('button', { name: 'Start incident' }));
+    await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Start incident' }));
+    expect(startIncident).toHaveBeenCalledWith(expect.objectContaining({ severity: 'P2', entities: ['productionline:default/line-b'], runbookId: undefined, alert: 'OEELow' }));
+    expect(await screen.findByText('at /runbooks/incidents/43')).toBeInTheDocument();
   });
 });

@@ -1,23 +1,103 @@
 import useAsync from 'react-use/esm/useAsync';
+import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Box from '@material-ui/core/Box';
-import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
+import { InfoCard, Link, Progress, WarningPanel } from '@backstage/core-components';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { useApi } from '@backstage/core-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { RunbookContext } from '@plantops/backstage-plugin-plant-common';
 import { plantApiRef } from '../../api/PlantApi';
+import { healthApiRef } from '../../api/HealthApi';
+import { runbooksApiRef } from '../../api/RunbooksApi';
 import { scopeOf } from '../../lib/scope';
 import { AlertsCard } from '../AlertsCard';
 import { HealthCard } from '../HealthCard';
 
+const SOURCE_TITLE = { argocd: 'ArgoCD', kubernetes: 'Kubernetes', portal: 'Portal run' } as const;
+
+/** The entity's health and firing alerts, side by side above the steps (the alerts table needs the width). */
+export const LiveStatus = ({ entity }: { entity: Entity }) => (
+  <EntityProvider entity={entity}>
+    <Grid container spacing={2}>
+      <Grid item xs={12} md={4}>
+        <HealthCard />
+      </Grid>
+      <Grid item xs={12} md={8}>
+        <AlertsCard />
+      </Grid>
+    </Grid>
+  </EntityProvider>
+);
+
+/** ArgoCD history, ReplicaSet revisions and portal deploy/rollback runs, newest first. */
+const RecentDeployments = ({ entityRef }: { entityRef: string }) => {
+  const api = useApi(runbooksApiRef);
+  const { value, loading, error } = useAsync(() => api.getDeployments(entityRef), [api, entityRef]);
+  return (
+    <InfoCard title="Recent deployments">
+      {loading && <Progress />}
+      {error && <WarningPanel title="Deployments could not be read" message={error.message} />}
+      {value?.sources
+        .filter(s => s.status === 'unknown')
+        .map(s => <WarningPanel key={s.source} title={`${s.source}: unknown`} message={s.message} />)}
+      {value && value.items.length === 0 && (
+        <Typography variant="body2">No deployments known (no argocd/app-name, Kubernetes workload or portal run).</Typography>
+      )}
+      {value && value.items.length > 0 && (
+        <List dense aria-label="recent deployments">
+          {value.items.slice(0, 10).map((d, i) => (
+            <ListItem key={i}>
+              <ListItemText
+                primary={`${SOURCE_TITLE[d.source]} ${d.revision}: ${d.description}`}
+                secondary={
+                  <>
+                    {d.at ? d.at.replace('T', ' ').slice(0, 19) : 'time unknown'}
+                    {d.taskId && <> · <Link to={`/create/tasks/${d.taskId}`}>task</Link></>}
+                  </>
+                }
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </InfoCard>
+  );
+};
+
+/** Kafka consumer lag and replication lag from the entity's health probes, where it has them. */
+const Lag = ({ entityRef }: { entityRef: string }) => {
+  const api = useApi(healthApiRef);
+  const { value } = useAsync(() => api.getHealth([entityRef]), [api, entityRef]);
+  const reasons = (value?.items ?? [])
+    .flatMap(h => h.reasons)
+    .filter(r => (r.probe === 'kafka' || r.probe === 'postgres') && Object.keys(r.details ?? {}).some(k => /lag/i.test(k)));
+  if (!reasons.length) return null;
+  return (
+    <Box mb={2}>
+    <InfoCard title="Lag">
+      <List dense>
+        {reasons.map((r, i) => (
+          <ListItem key={i}>
+            <ListItemText
+              primary={r.probe === 'kafka' ? 'Kafka consumer lag' : 'Replication lag'}
+              secondary={`${r.status}: ${r.message}`}
+            />
+          </ListItem>
+        ))}
+      </List>
+    </InfoCard>
+    </Box>
+  );
+};
+
 /**
- * The live state beside a runbook: the entity's Health and Alerts cards
- * (probes such as Kafka lag or replication lag show in Health's reasons),
- * where it runs, and for a Site or ProductionLine its machines and Andon calls.
+ * The rest of the live state beside a runbook's steps: recent deployments,
+ * Kafka or replication lag where the entity has them, where it runs, and for
+ * a Site or ProductionLine its machines and Andon calls.
  */
 export const LiveContext = ({
   entity,
@@ -47,15 +127,14 @@ export const LiveContext = ({
       </InfoCard>
     );
   }
+  const ref = stringifyEntityRef(entity);
   const alerts = entity.metadata.annotations?.['prometheus.io/alert'];
   return (
-    <EntityProvider entity={entity}>
+    <>
       <Box mb={2}>
-        <HealthCard />
+        <RecentDeployments entityRef={ref} />
       </Box>
-      <Box mb={2}>
-        <AlertsCard />
-      </Box>
+      <Lag entityRef={ref} />
       <InfoCard
         title={`Where ${entity.metadata.title ?? entity.metadata.name} runs`}
       >
@@ -118,6 +197,6 @@ export const LiveContext = ({
           </>
         )}
       </InfoCard>
-    </EntityProvider>
+    </>
   );
 };

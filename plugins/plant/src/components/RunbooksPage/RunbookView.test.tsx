@@ -51,6 +51,16 @@ function runbooksApi() {
       events.push(e);
       return incident;
     }),
+    getDeployments: jest.fn(async () => ({
+      items: [
+        { source: 'kubernetes' as const, at: '2026-12-02T03:55:00.000Z', revision: 'revision 2', description: 'Deployment scada-service in iip-aks/iip-applications: scada:1.4.2, current' },
+        { source: 'portal' as const, at: '2026-12-02T03:50:00.000Z', revision: 'deploy', description: 'deploy in production by user:default/tomas-novak: completed', taskId: 't-1' },
+      ],
+      sources: [
+        { source: 'argocd', status: 'unknown' as const, message: 'ArgoCD iip: reading application iip-platform-prod failed: 0 ECONNREFUSED' },
+        { source: 'kubernetes', status: 'ok' as const, message: '1 deployment(s)' },
+      ],
+    })),
   };
   return { api: api as RunbooksApi, events };
 }
@@ -101,9 +111,16 @@ describe('RunbookView', () => {
     expect(screen.getByText('resource:default/iip-prod-cluster')).toBeInTheDocument();
     expect(await screen.findByText('GET http://scada/health answered HTTP 503', {}, { timeout: 20_000 })).toBeInTheDocument();
     expect(await screen.findByText('Service scada-service:8080 is down')).toBeInTheDocument();
+    // Recent deployments, and the source that could not be read.
+    expect(await screen.findByText('Kubernetes revision 2: Deployment scada-service in iip-aks/iip-applications: scada:1.4.2, current')).toBeInTheDocument();
+    expect(screen.getByText('Portal run deploy: deploy in production by user:default/tomas-novak: completed')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'task' })).toHaveAttribute('href', '/create/tasks/t-1');
+    expect(screen.getByText(/argocd: unknown/)).toBeInTheDocument();
+    expect(api.getDeployments).toHaveBeenCalledWith('component:default/scada-service');
 
     // Start an incident: steps and launched templates land on its timeline.
-    await userEvent.click(screen.getByRole('button', { name: 'Start incident' }));
+    // The header's button (the Alerts card has one per alert too).
+    await userEvent.click(screen.getAllByRole('button', { name: 'Start incident' })[0]);
     expect(api.startIncident).toHaveBeenCalledWith({
       title: 'ServiceDown: Service down', severity: 'P1', entities: ['component:default/scada-service'],
       runbookId: 'service-down', alert: 'ServiceDown',
@@ -118,6 +135,8 @@ describe('RunbookView', () => {
     expect(events[1]).toMatchObject({
       type: 'template-task', template: 'rollback', runbookId: 'service-down', outcome: 'launched',
       taskUrl: expect.stringMatching(/^https?:\/\/[^/]+\/create\/templates\/default\/rollback\?formData=/),
+      // What the backend finds the task by.
+      parameters: expect.objectContaining({ entity: 'component:default/scada-service', environment: 'production' }),
     });
   });
 });

@@ -16,8 +16,8 @@ import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import type { Runbook, RunbookContext, RunbookStep } from '@plantops/backstage-plugin-plant-common';
 import { runbooksApiRef } from '../../api/RunbooksApi';
-import { contextFor, templateHref } from './context';
-import { LiveContext } from './LiveContext';
+import { contextFor, templateHref, templateValues } from './context';
+import { LiveContext, LiveStatus } from './LiveContext';
 
 function StepCard(props: {
   runbook: Runbook;
@@ -29,7 +29,7 @@ function StepCard(props: {
   const { runbook, step, ctx, incidentId, onRecorded } = props;
   const runbooksApi = useApi(runbooksApiRef);
   const navigate = useNavigate();
-  const record = async (type: 'step' | 'template-task', template?: string, taskUrl?: string) => {
+  const record = async (type: 'step' | 'template-task', template?: string, taskUrl?: string, parameters?: Record<string, unknown>) => {
     if (!incidentId) return;
     await runbooksApi.recordIncidentEvent(incidentId, {
       type,
@@ -38,7 +38,9 @@ function StepCard(props: {
       step: step.number,
       template,
       taskUrl,
+      // The backend finds the task these values create and records its outcome.
       outcome: type === 'template-task' ? 'launched' : undefined,
+      parameters,
     });
     onRecorded(`step ${step.number}`);
   };
@@ -66,7 +68,7 @@ function StepCard(props: {
                 event.preventDefault();
                 try {
                   // The incidents API stores absolute links (they end up in post-mortems).
-                  await record('template-task', t.template, new URL(href, window.location.origin).toString());
+                  await record('template-task', t.template, new URL(href, window.location.origin).toString(), ctx ? templateValues(t, ctx) : undefined);
                 } finally {
                   navigate(href);
                 }
@@ -92,7 +94,9 @@ export const RunbookView = () => {
   const search = new URLSearchParams(useLocation().search);
   const entityRef = search.get('entity') ?? undefined;
   const alert = search.get('alert') ?? undefined;
-  const [incidentId, setIncidentId] = useState(search.get('incident') ?? undefined);
+  // From the URL too when it changes in place (an incident started from the Alerts card above).
+  const [started, setIncidentId] = useState<string>();
+  const incidentId = started ?? search.get('incident') ?? undefined;
   const [recorded, setRecorded] = useState<string>();
   const runbooksApi = useApi(runbooksApiRef);
   const catalogApi = useApi(catalogApiRef);
@@ -142,6 +146,11 @@ export const RunbookView = () => {
           {recorded && <Typography variant="body2">Recorded {recorded} on the incident timeline</Typography>}
         </Box>
       </Grid>
+      {entity && (
+        <Grid item xs={12}>
+          <LiveStatus entity={entity} />
+        </Grid>
+      )}
       <Grid item xs={12} md={8}>
         {runbook.summary && <MarkdownContent content={runbook.summary} />}
         {runbook.steps.map(step => (

@@ -40,8 +40,13 @@ export async function contextFor(
   };
 }
 
+/** A step's template parameters resolved for the entity: the form's prefilled values. */
+export function templateValues(t: RunbookTemplateRef, ctx: RunbookContext): Record<string, unknown> {
+  return resolveParameters(t.parameters, ctx);
+}
+
 /** The scaffolder URL of a step's template, prefilled with its resolved parameters. */
 export function templateHref(t: RunbookTemplateRef, ctx: RunbookContext): string {
-  const formData = resolveParameters(t.parameters, ctx);
+  const formData = templateValues(t, ctx);
   return `/create/templates/default/${encodeURIComponent(t.template)}?formData=${encodeURIComponent(JSON.stringify(formData))}`;
 }
