@@ -12,7 +12,13 @@ export interface Config {
         /** Folder for the embedded store's data; in memory when unset. */
         embeddedDataDir?: string;
       };
-      /** How long rollups are kept; whole month partitions are dropped hourly on the scheduler. */
+      /**
+       * TimescaleDB for the rollups: `auto` (default) creates the extension and
+       * hypertables when a new store's server offers it; `off` keeps native
+       * partitions. Chosen once when the store is created, never converted later.
+       */
+      timescaledb?: 'auto' | 'off';
+      /** How long rollups are kept; whole month partitions (or TimescaleDB chunks) are dropped hourly on the scheduler. */
       retention?: {
         /** Days of per-minute rollups. Default 90. */
         minuteDays?: number;

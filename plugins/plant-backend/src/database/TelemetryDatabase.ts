@@ -1,14 +1,16 @@
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import type { Config } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { migrate } from './schema';
+import { migrate, MigrateResult, RollupStorage, TimescaleMode } from './schema';
 
 export interface TelemetryDatabase {
   pool: Pool;
   /** 'postgres' for a configured server, 'embedded' for the in-process PGlite. */
   kind: 'postgres' | 'embedded';
+  /** Native month partitions or TimescaleDB hypertables, as chosen when the store was created. */
+  rollups: RollupStorage;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export async function openTelemetryDatabase(
   config: Config | undefined,
   logger: LoggerService,
 ): Promise<TelemetryDatabase> {
+  const timescaledb = timescaleMode(config);
+  const migrateWith = (c: PoolClient) => migrate(c, { timescaledb });
   const connection = config?.getOptionalString('plant.telemetry.database.connection');
   if (connection) {
     const pool = new Pool({ connectionString: connection, max: 8 });
@@ -29,9 +33,9 @@ export async function openTelemetryDatabase(
     pool.on('error', e => logger.warn(`Telemetry store connection lost: ${e.message}`));
     // OEE queries are short; JIT compiling them costs more than it saves.
     pool.on('connect', client => void client.query('SET jit = off').catch(() => {}));
-    await withClient(pool, migrate);
-    logger.info('Telemetry store: PostgreSQL');
-    return { pool, kind: 'postgres', close: () => pool.end() };
+    const storage = await withClient(pool, migrateWith);
+    logger.info(`Telemetry store: PostgreSQL, ${describe(storage)}`);
+    return { pool, kind: 'postgres', rollups: storage.rollups, close: () => pool.end() };
   }
   const dataDir = config?.getOptionalString('plant.telemetry.database.embeddedDataDir');
   const db = await PGlite.create(dataDir ? { dataDir } : {});
@@ -40,11 +44,14 @@ export async function openTelemetryDatabase(
   const [host, port] = server.getServerConn().split(':');
   const pool = new Pool({ host, port: Number(port), user: 'postgres', database: 'postgres', max: 1 });
   pool.on('error', e => logger.warn(`Embedded telemetry store connection lost: ${e.message}`));
-  await withClient(pool, migrate);
-  logger.info(`Telemetry store: embedded PostgreSQL (PGlite${dataDir ? ` in ${dataDir}` : ', in memory'})`);
+  const storage = await withClient(pool, migrateWith);
+  logger.info(
+    `Telemetry store: embedded PostgreSQL (PGlite${dataDir ? ` in ${dataDir}` : ', in memory'}), ${describe(storage)}`,
+  );
   return {
     pool,
     kind: 'embedded',
+    rollups: storage.rollups,
     async close() {
       await pool.end();
       await server.stop();
@@ -53,7 +60,23 @@ export async function openTelemetryDatabase(
   };
 }
 
-async function withClient<T>(pool: Pool, fn: (c: import('pg').PoolClient) => Promise<T>) {
+const describe = ({ rollups, note }: MigrateResult) =>
+  (rollups === 'timescaledb' ? 'rollups in TimescaleDB hypertables' : 'rollups in native month partitions') +
+  (note ? ` (${note})` : '');
+
+/** `plant.telemetry.timescaledb`: auto (default) or off. */
+export function timescaleMode(config: Config | undefined): TimescaleMode {
+  const mode = config?.getOptionalString('plant.telemetry.timescaledb') ?? 'auto';
+  if (mode !== 'auto' && mode !== 'off') {
+    throw new Error(
+      `plant.telemetry.timescaledb must be 'auto' or 'off', got '${mode}'; ` +
+        'fix it in app-config or leave it out for auto',
+    );
+  }
+  return mode;
+}
+
+async function withClient<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>) {
   const client = await pool.connect();
   try {
     return await fn(client);

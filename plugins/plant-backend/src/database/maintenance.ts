@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Config } from '@backstage/config';
-import { createPartitionsAhead, dropPartitionsBefore, RollupTable } from './schema';
+import { createPartitionsAhead, dropPartitionsBefore, rollupStorage, RollupTable } from './schema';
 
 /** Days each rollup resolution is kept; undefined keeps it for ever. */
 export type Retention = Partial<Record<RollupTable, number>>;
@@ -32,17 +32,31 @@ export function retentionFrom(config: Config | undefined): Retention {
 
 /**
  * The periodic sweep of the telemetry store (run by the Backstage scheduler,
- * so one replica at a time): makes this and next month's partitions, and
- * drops whole month partitions that ended before the retention window.
+ * so one replica at a time). Native partitions: makes this and next month's
+ * partitions, and drops whole month partitions that ended before the
+ * retention window. Hypertables: drops the chunks that ended before it.
+ * Retention runs here rather than as a TimescaleDB retention policy so that
+ * one setting drives both paths, a config change applies at the next sweep,
+ * and it works where TimescaleDB runs no background jobs (embedded PGlite).
  */
 export async function runMaintenance(pool: Pool, retention: Retention, now = Date.now()) {
   const client = await pool.connect();
   try {
-    await createPartitionsAhead(client, now);
+    const hypertables = (await rollupStorage(client)) === 'timescaledb';
+    if (!hypertables) await createPartitionsAhead(client, now);
     const dropped: string[] = [];
     for (const [table, days] of Object.entries(retention) as [RollupTable, number | undefined][]) {
       if (days === undefined) continue;
-      dropped.push(...(await dropPartitionsBefore(client, table, now - days * 86_400_000)));
+      const before = now - days * 86_400_000;
+      if (!hypertables) {
+        dropped.push(...(await dropPartitionsBefore(client, table, before)));
+        continue;
+      }
+      const r = await client.query<{ chunk: string }>(
+        'SELECT drop_chunks($1::regclass, older_than => $2::timestamptz) AS chunk',
+        [table, new Date(before)],
+      );
+      dropped.push(...r.rows.map(row => row.chunk));
     }
     return { dropped };
   } finally {
@@ -50,11 +64,7 @@ export async function runMaintenance(pool: Pool, retention: Retention, now = Dat
   }
 }
 
-/**
- * Whether the server offers TimescaleDB. The store always runs on native
- * partitioning (what the tests run on plain PostgreSQL 15); with the
- * extension present this is reported, not used yet.
- */
+/** Whether the server offers TimescaleDB (whether a new store would use it: see `migrate`). */
 export async function timescaleAvailable(pool: Pool): Promise<boolean> {
   const r = await pool.query(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'`);
   return r.rows[0].n > 0;
@@ -62,7 +72,7 @@ export async function timescaleAvailable(pool: Pool): Promise<boolean> {
 
 /**
  * Runs {@link runMaintenance} hourly on the Backstage scheduler (one replica
- * at a time) and says once at start whether TimescaleDB is on offer.
+ * at a time). The store's storage is logged once by openTelemetryDatabase.
  */
 export async function scheduleMaintenance(options: {
   pool: Pool;
@@ -72,9 +82,6 @@ export async function scheduleMaintenance(options: {
 }) {
   const { pool, config, scheduler, logger } = options;
   const retention = retentionFrom(config);
-  if (await timescaleAvailable(pool).catch(() => false)) {
-    logger.info('TimescaleDB is available on the telemetry server; the store uses native partitioning (not hypertables yet)');
-  }
   await scheduler.scheduleTask({
     id: 'plant-telemetry-maintenance',
     frequency: { hours: 1 },
@@ -82,7 +89,7 @@ export async function scheduleMaintenance(options: {
     initialDelay: { seconds: 30 },
     fn: async () => {
       const { dropped } = await runMaintenance(pool, retention);
-      if (dropped.length > 0) logger.info(`Telemetry retention dropped partitions ${dropped.join(', ')}`);
+      if (dropped.length > 0) logger.info(`Telemetry retention dropped ${dropped.join(', ')}`);
     },
   });
 }

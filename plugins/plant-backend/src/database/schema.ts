@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /** Rollup tables from finest to coarsest, with their bucket length. */
 export const ROLLUP_TABLES = [
@@ -8,7 +8,7 @@ export const ROLLUP_TABLES = [
 ] as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number]['table'];
 
-const rollupTable = (name: string) => `
+const rollupTable = (name: string, partitioned: boolean) => `
 CREATE TABLE IF NOT EXISTS ${name} (
   site text NOT NULL, line text NOT NULL, machine text NOT NULL,
   bucket timestamptz NOT NULL,
@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS ${name} (
   startup_reject bigint NOT NULL DEFAULT 0,
   ideal_startup_reject_s double precision NOT NULL DEFAULT 0,
   PRIMARY KEY (site, line, machine, bucket)
-) PARTITION BY RANGE (bucket);
+)${partitioned ? ' PARTITION BY RANGE (bucket)' : ''};
 ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS startup_reject bigint NOT NULL DEFAULT 0;
 ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ideal_startup_reject_s double precision NOT NULL DEFAULT 0;
 -- Rows arrive roughly in time order, so a BRIN index finds a time range for
@@ -38,10 +38,11 @@ CREATE INDEX IF NOT EXISTS ${name}_bucket_brin ON ${name} USING brin (bucket);
 /**
  * Telemetry schema. Rollups are kept per machine and minute, hour and day
  * (the writer maintains all three in one transaction) and range-partitioned
- * by month (native PostgreSQL partitioning), so retention drops whole
- * partitions instead of deleting rows.
+ * by month (native PostgreSQL partitioning) or, on a store created with
+ * TimescaleDB, in hypertables; either way retention drops whole partitions
+ * or chunks instead of deleting rows.
  */
-export const SCHEMA_SQL = `
+export const schemaSql = (rollups: RollupStorage) => `
 CREATE TABLE IF NOT EXISTS plant_machine (
   site text NOT NULL, line text NOT NULL, machine text NOT NULL,
   state text, state_since timestamptz,
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS plant_state_transition (
   at timestamptz NOT NULL, state text NOT NULL,
   PRIMARY KEY (site, line, machine, at)
 );
-${ROLLUP_TABLES.map(t => rollupTable(t.table)).join('')}
+${ROLLUP_TABLES.map(t => rollupTable(t.table, rollups === 'native')).join('')}
 CREATE TABLE IF NOT EXISTS plant_ingest_offset (
   source text NOT NULL, partition integer NOT NULL, next_offset bigint NOT NULL,
   PRIMARY KEY (source, partition)
@@ -77,19 +78,128 @@ CREATE TABLE IF NOT EXISTS plant_andon_event (
 
 const MIGRATE_LOCK = 741200;
 
+/** How the rollup tables are stored: native month partitions or TimescaleDB hypertables. */
+export type RollupStorage = 'native' | 'timescaledb';
+
+/** `plant.telemetry.timescaledb`: `auto` uses TimescaleDB when a new store's server offers it. */
+export type TimescaleMode = 'auto' | 'off';
+
+export interface MigrateResult {
+  rollups: RollupStorage;
+  /** Why the storage is not what the server and config would give a new store, if it is not (logged at start). */
+  note?: string;
+}
+
 /**
- * Creates or updates the schema, and the partitions of the current and the
- * next month so that writers rarely have to create one.
+ * Chunk lengths: about a day of minute rows, a month of hour rows, a year of
+ * day rows per chunk, so a chunk stays small next to memory at a thousand
+ * machines and retention drops at a fine grain.
  */
-export async function migrate(client: PoolClient, now = Date.now()): Promise<void> {
+const CHUNK_INTERVALS: Record<RollupTable, string> = {
+  plant_rollup_minute: '1 day',
+  plant_rollup_hour: '30 days',
+  plant_rollup_day: '365 days',
+};
+
+/**
+ * Creates or updates the schema. The rollup storage is chosen once, when the
+ * store is new, and recorded in plant_telemetry_storage: an existing store is
+ * never half-converted, whatever the server or the config offers later.
+ * Native stores get the partitions of the current and the next month so that
+ * writers rarely have to create one.
+ */
+export async function migrate(
+  client: PoolClient,
+  options: { now?: number; timescaledb?: TimescaleMode } = {},
+): Promise<MigrateResult> {
+  const { now = Date.now(), timescaledb = 'auto' } = options;
+  let result: MigrateResult;
   // One migrator at a time across replicas.
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK]);
   try {
-    await client.query(SCHEMA_SQL);
+    result = await inTransaction(client, async () => {
+      const chosen = await chooseStorage(client, timescaledb);
+      await client.query(schemaSql(chosen.rollups));
+      if (chosen.rollups === 'timescaledb') {
+        // Hour and day stay tables the writer maintains (here hypertables), not
+        // continuous aggregates: those are refreshed later by a job, so they
+        // would not move in the transaction that commits the source offsets,
+        // and late events would leave them stale until the next refresh.
+        for (const { table } of ROLLUP_TABLES) {
+          await client.query(
+            `SELECT create_hypertable($1::regclass, by_range('bucket', $2::interval),
+               create_default_indexes => false, if_not_exists => true)`,
+            [table, CHUNK_INTERVALS[table]],
+          );
+        }
+      }
+      return chosen;
+    });
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATE_LOCK]);
   }
-  await createPartitionsAhead(client, now);
+  if (result.rollups === 'native') await createPartitionsAhead(client, now);
+  return result;
+}
+
+/** The recorded storage, or the choice for a new store, recorded (inside the migration's transaction). */
+async function chooseStorage(client: PoolClient, mode: TimescaleMode): Promise<MigrateResult> {
+  await client.query(`CREATE TABLE IF NOT EXISTS plant_telemetry_storage (
+    id boolean PRIMARY KEY DEFAULT true CHECK (id),
+    rollups text NOT NULL CHECK (rollups IN ('native', 'timescaledb')),
+    decided_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const offered = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'`,
+  );
+  const isOffered = offered.rows[0].n > 0;
+  const recorded = await client.query<{ rollups: RollupStorage }>('SELECT rollups FROM plant_telemetry_storage');
+  if (recorded.rows.length > 0) {
+    const rollups = recorded.rows[0].rollups;
+    if (rollups === 'timescaledb') {
+      await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+      const note = mode === 'off'
+        ? 'plant.telemetry.timescaledb is off, but this store was created with hypertables and keeps them'
+        : undefined;
+      return { rollups, note };
+    }
+    return {
+      rollups,
+      note: isOffered && mode === 'auto'
+        ? 'TimescaleDB is on offer, but this store was created with native partitions and keeps them ' +
+          '(a new, empty telemetry database would use hypertables)'
+        : undefined,
+    };
+  }
+  // A store made before the choice was recorded has native partitions.
+  const existing = await client.query(`SELECT to_regclass('plant_rollup_minute') IS NOT NULL AS e`);
+  let choice: MigrateResult = { rollups: 'native' };
+  if (existing.rows[0].e) {
+    if (isOffered && mode === 'auto') {
+      choice.note = 'TimescaleDB is on offer, but this store already had native partitions and keeps them';
+    }
+  } else if (isOffered && mode === 'off') {
+    choice.note = 'TimescaleDB is on offer, but plant.telemetry.timescaledb is off';
+  } else if (isOffered) {
+    // Offered is not always usable (e.g. not in shared_preload_libraries, or no privilege).
+    await client.query('SAVEPOINT plant_timescaledb');
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+      await client.query('RELEASE SAVEPOINT plant_timescaledb');
+      choice = { rollups: 'timescaledb' };
+    } catch (e) {
+      await client.query('ROLLBACK TO SAVEPOINT plant_timescaledb');
+      choice.note = `TimescaleDB is on offer but could not be created (${(e as Error).message}); native partitions`;
+    }
+  }
+  await client.query('INSERT INTO plant_telemetry_storage (rollups) VALUES ($1)', [choice.rollups]);
+  return choice;
+}
+
+/** The rollup storage recorded at the store's first migration. */
+export async function rollupStorage(client: PoolClient | Pool): Promise<RollupStorage> {
+  const r = await client.query<{ rollups: RollupStorage }>('SELECT rollups FROM plant_telemetry_storage');
+  return r.rows[0]?.rollups ?? 'native';
 }
 
 /** Month partition name and bounds of a table for a bucket time. */
@@ -112,8 +222,13 @@ export function monthPartition(ms: number, table: RollupTable = 'plant_rollup_mi
  */
 export async function ensurePartition(client: PoolClient, ms: number, table: RollupTable = 'plant_rollup_minute') {
   const { name, from, to } = monthPartition(ms, table);
-  const exists = await client.query('SELECT to_regclass($1) IS NOT NULL AS e', [name]);
+  const exists = await client.query<{ e: boolean; kind: string }>(
+    'SELECT to_regclass($1) IS NOT NULL AS e, (SELECT relkind FROM pg_class WHERE oid = $2::regclass)::text AS kind',
+    [name, table],
+  );
   if (exists.rows[0].e) return name;
+  // A TimescaleDB hypertable (a plain table) makes its chunks itself.
+  if (exists.rows[0].kind !== 'p') return undefined;
   // Taking the lock also refreshes this session's view of the catalog.
   await client.query(`LOCK TABLE ${table} IN SHARE UPDATE EXCLUSIVE MODE`);
   await client.query(
@@ -159,11 +274,12 @@ export async function dropPartitionsBefore(client: PoolClient, table: RollupTabl
   return dropped;
 }
 
-async function inTransaction(client: PoolClient, fn: () => Promise<void>) {
+async function inTransaction<T>(client: PoolClient, fn: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
-    await fn();
+    const result = await fn();
     await client.query('COMMIT');
+    return result;
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;
