@@ -50,6 +50,18 @@ function fromDb(row: DbRow): RegistryRow {
 export class SiteRegistryStore {
   constructor(private readonly db: Knex) {}
 
+  /**
+   * A write the API answers for is committed durably, also where the
+   * catalog's connections turn synchronous_commit off (production config).
+   */
+  private async durably<T>(write: (db: Knex) => PromiseLike<T>): Promise<T> {
+    if (this.db.client.dialect !== 'postgresql') return write(this.db);
+    return this.db.transaction(async tx => {
+      await tx.raw('SET LOCAL synchronous_commit TO on');
+      return write(tx);
+    });
+  }
+
   /** Sites in service (not decommissioned), by name. */
   async listActive(): Promise<RegistryRow[]> {
     const rows = await this.db<DbRow>(TABLE)
@@ -74,17 +86,19 @@ export class SiteRegistryStore {
     const name = entry.site.metadata.name;
     const before = await this.get(name);
     // One statement, so two replicas registering the same site cannot collide.
-    await this.db(TABLE)
-      .insert({
-        name,
-        site: JSON.stringify(entry.site),
-        lines: JSON.stringify(entry.lines),
-        source,
-        updated_at: this.db.fn.now(),
-        decommissioned_at: null,
-      })
-      .onConflict('name')
-      .merge(['site', 'lines', 'source', 'updated_at', 'decommissioned_at']);
+    await this.durably(db =>
+      db(TABLE)
+        .insert({
+          name,
+          site: JSON.stringify(entry.site),
+          lines: JSON.stringify(entry.lines),
+          source,
+          updated_at: this.db.fn.now(),
+          decommissioned_at: null,
+        })
+        .onConflict('name')
+        .merge(['site', 'lines', 'source', 'updated_at', 'decommissioned_at']),
+    );
     return before;
   }
 
@@ -122,13 +136,12 @@ export class SiteRegistryStore {
   async decommission(name: string): Promise<RegistryRow | undefined> {
     const before = await this.get(name);
     if (!before || before.decommissionedAt) return undefined;
-    const changed = await this.db(TABLE)
-      .where({ name })
-      .whereNull('decommissioned_at')
-      .update({
-        decommissioned_at: this.db.fn.now(),
-        updated_at: this.db.fn.now(),
-      });
+    const changed = await this.durably(db =>
+      db(TABLE).where({ name }).whereNull('decommissioned_at').update({
+        decommissioned_at: db.fn.now(),
+        updated_at: db.fn.now(),
+      }),
+    );
     // Another replica got there first.
     return changed ? before : undefined;
   }
