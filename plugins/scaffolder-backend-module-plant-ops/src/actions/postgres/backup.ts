@@ -137,7 +137,7 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
                   sizeBytes: stat.size,
                   tables,
                 };
-                const { location } = await store!.put(file, m);
+                const { location } = await store!.put(file, m, ctx.signal);
                 ctx.logger.info(`Stored ${id} (${m.sizeBytes} bytes, sha256 ${m.sha256}) at ${location}`);
                 return { ...m, location };
               } finally {

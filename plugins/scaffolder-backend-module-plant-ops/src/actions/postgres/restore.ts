@@ -88,7 +88,7 @@ export function createPostgresRestoreAction(options: RestoreActionOptions) {
             const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plantops-restore-'));
             try {
               const file = path.join(dir, `${backupId}.dump`);
-              await store.fetch(backupId, file);
+              await store.fetch(backupId, file, ctx.signal);
               const sum = await sha256File(file);
               if (sum !== manifest.sha256) {
                 throw new Error(`backup ${backupId} is corrupt: sha256 ${sum} does not match the recorded ${manifest.sha256}; nothing was changed`);

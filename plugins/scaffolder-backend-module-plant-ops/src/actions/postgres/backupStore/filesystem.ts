@@ -15,7 +15,8 @@ export class FilesystemBackupStore implements BackupStore {
     return path.join(this.root, `${id}.${ext}`);
   }
 
-  async put(file: string, manifest: BackupManifest) {
+  async put(file: string, manifest: BackupManifest, signal?: AbortSignal) {
+    signal?.throwIfAborted();
     await fs.mkdir(this.root, { recursive: true });
     const dump = this.file(manifest.id, 'dump');
     await fs.copyFile(file, `${dump}.partial`);
@@ -55,7 +56,8 @@ export class FilesystemBackupStore implements BackupStore {
     }
   }
 
-  async fetch(id: string, dest: string) {
+  async fetch(id: string, dest: string, signal?: AbortSignal) {
+    signal?.throwIfAborted();
     await fs.copyFile(this.file(id, 'dump'), dest);
   }
 

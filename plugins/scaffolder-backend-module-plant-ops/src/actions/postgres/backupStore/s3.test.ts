@@ -198,6 +198,34 @@ describe('S3BackupStore on a real S3 server (s3rver)', () => {
   });
 });
 
+describe('S3BackupStore cancellation', () => {
+  it('a cancelled upload leaves no object and no listed backup', async () => {
+    const store = new S3BackupStore(s3SettingsFromConfig(new ConfigReader(target({ prefix: 'cancel' }))), { partSize: 5 * 1024 * 1024 });
+    try {
+      const file = path.join(dir, 'cancel.bin');
+      await fs.writeFile(file, randomBytes(24 * 1024 * 1024));
+      const manifest = {
+        id: 'cancel--test--1',
+        createdAt: new Date().toISOString(),
+        source: { instance: 'cancel', database: 'test', systemIdentifier: '1', serverVersion: '15' },
+        format: 'pg_dump-custom' as const,
+        sha256: await sha256File(file),
+        sizeBytes: 24 * 1024 * 1024,
+        tables: {},
+      };
+      const controller = new AbortController();
+      const putting = store.put(file, manifest, controller.signal);
+      setTimeout(() => controller.abort(), 150);
+      await expect(putting).rejects.toMatchObject({ name: 'AbortError' });
+      expect(await store.list('cancel', 'test')).toEqual([]);
+      expect((await keys()).filter(k => k.startsWith('cancel/'))).toEqual([]);
+      await expect(store.put(file, manifest, AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      store.destroy();
+    }
+  });
+});
+
 describe('plant:postgres:backup and restore with an S3 target (real PostgreSQL, real S3 server)', () => {
   it('dry run lists the bucket and puts no object', async () => {
     const { cap, backup } = setup();

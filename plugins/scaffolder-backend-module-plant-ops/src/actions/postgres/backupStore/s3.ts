@@ -76,7 +76,8 @@ export class S3BackupStore implements BackupStore {
     return `${this.settings.prefix}${id}.${ext}`;
   }
 
-  async put(file: string, manifest: BackupManifest) {
+  async put(file: string, manifest: BackupManifest, signal?: AbortSignal) {
+    signal?.throwIfAborted();
     const dumpKey = this.key(manifest.id, 'dump');
     const { bucket } = this.settings;
     await this.call(`uploading ${dumpKey}`, async () => {
@@ -92,7 +93,15 @@ export class S3BackupStore implements BackupStore {
         partSize: this.partSize,
         queueSize: 2,
       });
-      await upload.done();
+      // A cancelled task aborts the upload; lib-storage then aborts the multipart upload, so no parts are left behind.
+      const abort = () => void upload.abort().catch(() => {});
+      signal?.addEventListener('abort', abort, { once: true });
+      try {
+        await upload.done();
+      } finally {
+        signal?.removeEventListener('abort', abort);
+      }
+      signal?.throwIfAborted();
     });
     const head = await this.call(`checking ${dumpKey}`, () =>
       this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: dumpKey })),
@@ -114,17 +123,17 @@ export class S3BackupStore implements BackupStore {
   async list(sourceInstance: string, database: string) {
     const { bucket, prefix } = this.settings;
     const ids: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.call('listing backups', () =>
+    const page = (token?: string) =>
+      this.call('listing backups', () =>
         this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
       );
-      for (const o of page.Contents ?? []) {
+    for (let res = await page(); ; res = await page(res.NextContinuationToken)) {
+      for (const o of res.Contents ?? []) {
         const name = o.Key?.slice(prefix.length) ?? '';
         if (name.endsWith('.json') && BACKUP_ID.test(name.slice(0, -5))) ids.push(name.slice(0, -5));
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+      if (!res.IsTruncated || !res.NextContinuationToken) break;
+    }
     const out: BackupManifest[] = [];
     for (const id of ids) {
       const m = await this.find(id);
@@ -148,19 +157,19 @@ export class S3BackupStore implements BackupStore {
     return body === undefined ? undefined : (JSON.parse(body) as BackupManifest);
   }
 
-  async fetch(id: string, dest: string) {
+  async fetch(id: string, dest: string, signal?: AbortSignal) {
     const key = this.key(id, 'dump');
     await this.call(`downloading ${key}`, async () => {
       let res;
       try {
-        res = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }));
+        res = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }), { abortSignal: signal });
       } catch (e) {
         if ((e as Error).name === 'NoSuchKey') {
           throw new Error(`${this.describe()}: backup ${id} has a manifest but no dump object ${key}; restore another backup`);
         }
         throw e;
       }
-      await pipeline(res.Body as Readable, createWriteStream(dest));
+      await pipeline(res.Body as Readable, createWriteStream(dest), { signal });
     });
   }
 
@@ -186,6 +195,7 @@ export class S3BackupStore implements BackupStore {
     const code = err.code ?? err.errors?.[0]?.code ?? NETWORK_CODE.exec(err.message ?? '')?.[1] ?? err.name;
     const { endpoint, bucket, region } = this.settings;
     const where = endpoint ?? `AWS S3 in ${region}`;
+    if (err.name === 'AbortError') return err;
     if (err.message?.startsWith(this.describe())) return this.redactor.error(err);
     if (UNREACHABLE.has(code)) {
       return fieldError(

@@ -22,13 +22,14 @@ export interface BackupManifest {
 export interface BackupStore {
   /** Where it stores, for plans and outputs (no credentials). */
   describe(): string;
-  put(file: string, manifest: BackupManifest): Promise<{ location: string }>;
+  /** Stores the dump `file` and its manifest; `signal` cancels an upload in flight. */
+  put(file: string, manifest: BackupManifest, signal?: AbortSignal): Promise<{ location: string }>;
   /** Manifests of one source database, newest first. */
   list(sourceInstance: string, database: string): Promise<BackupManifest[]>;
   /** The manifest of a backup id, or undefined. */
   find(id: string): Promise<BackupManifest | undefined>;
-  /** Copies the dump to `dest` (a local file). */
-  fetch(id: string, dest: string): Promise<void>;
+  /** Copies the dump to `dest` (a local file); `signal` cancels a download in flight. */
+  fetch(id: string, dest: string, signal?: AbortSignal): Promise<void>;
   remove(id: string): Promise<void>;
 }
 
