@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { BACKUP_ID, type BackupManifest, type BackupStore, newestFirst } from './types';
+import { BACKUP_ID, type BackupManifest, type BackupStore, newestFirst, parseManifest } from './types';
 
 /** Backups as `<root>/<id>.dump` + `<root>/<id>.json`; written to a temp name and renamed, so a half-written backup is never listed. */
 export class FilesystemBackupStore implements BackupStore {
@@ -37,7 +37,8 @@ export class FilesystemBackupStore implements BackupStore {
     }
     const out: BackupManifest[] = [];
     for (const n of names.filter(x => x.endsWith('.json'))) {
-      out.push(JSON.parse(await fs.readFile(path.join(this.root, n), 'utf8')));
+      const m = parseManifest(await fs.readFile(path.join(this.root, n), 'utf8'));
+      if (m) out.push(m);
     }
     return newestFirst(out);
   }
@@ -49,7 +50,7 @@ export class FilesystemBackupStore implements BackupStore {
   async find(id: string) {
     if (!BACKUP_ID.test(id)) return undefined;
     try {
-      return JSON.parse(await fs.readFile(this.file(id, 'json'), 'utf8')) as BackupManifest;
+      return parseManifest(await fs.readFile(this.file(id, 'json'), 'utf8'));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { Client } from 'pg';
@@ -184,7 +184,11 @@ describe('S3BackupStore on a real S3 server (s3rver)', () => {
         tables: {},
       };
       expect(await store.put(file, manifest)).toEqual({ location: `s3://${bucket}/multipart/big--test--1.dump` });
+      // Other JSON under the prefix is not a backup.
+      await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'multipart/notes.json', Body: '{"note":"not a backup"}' }));
       expect(await store.list('big', 'test')).toEqual([manifest]);
+      expect(await store.find('notes')).toBeUndefined();
+      await raw.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'multipart/notes.json' }));
       expect(await store.find('big--test--1')).toEqual(manifest);
       const copy = path.join(dir, 'big.copy');
       await store.fetch('big--test--1', copy);

@@ -12,7 +12,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { fieldError } from '../../../lib/errors';
 import { Redactor } from '../../../lib/redact';
-import { BACKUP_ID, type BackupManifest, type BackupStore, newestFirst } from './types';
+import { BACKUP_ID, type BackupManifest, type BackupStore, newestFirst, parseManifest } from './types';
 
 /** The config key of the target, named in every error about it. */
 export const TARGET_KEY = 'plant.postgres.backup.target';
@@ -154,7 +154,7 @@ export class S3BackupStore implements BackupStore {
         throw e;
       }
     });
-    return body === undefined ? undefined : (JSON.parse(body) as BackupManifest);
+    return body === undefined ? undefined : parseManifest(body);
   }
 
   async fetch(id: string, dest: string, signal?: AbortSignal) {

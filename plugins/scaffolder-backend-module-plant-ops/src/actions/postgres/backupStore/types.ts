@@ -42,6 +42,16 @@ export async function sha256File(file: string): Promise<string> {
 /** Backup ids are file names and object keys: no slashes, no dot-dot tricks. */
 export const BACKUP_ID = /^[a-z0-9][a-z0-9_.-]{0,200}$/i;
 
+/** A manifest this module wrote, told apart from other JSON that may share the folder or prefix. */
+export function parseManifest(text: string): BackupManifest | undefined {
+  try {
+    const m = JSON.parse(text);
+    return m?.format === 'pg_dump-custom' && typeof m.id === 'string' && m.source && typeof m.sha256 === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function newestFirst(manifests: BackupManifest[]): BackupManifest[] {
   return manifests.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
