@@ -196,15 +196,6 @@ const DRY_VALUES: Record<string, Record<string, unknown>> = {
  * Registering a site (its dry-run included) needs catalog.entity.create, which
  * the policy gives the platform lead only, so that plan is asked for by her.
  */
-/**
- * Known defect, kept visible: the scaffolder's templating (nunjitsu) refuses
- * the shift list of onboard-edge-site ("Template arrays cannot use a custom
- * prototype") when it renders `${{ parameters.shifts }}`, so its dry-run fails
- * before the action runs. Its own case below is marked failing until that is
- * fixed; it turns red (and must move into the loop) once the dry-run passes.
- */
-const TEMPLATING_DEFECT = new Set(['onboard-edge-site']);
-
 const DRY_RUNNER: Record<string, string> = { 'onboard-edge-site': SECOND };
 
 let plantConfig: Record<string, unknown> = {};
@@ -449,10 +440,15 @@ describe('templates', () => {
       }
     });
 
-    it('dry-run as an engineer in staging: every step runs in its read-only mode, says what it would change, and writes nothing', async () => {
-      const actions = await registered();
-      expect(templates.every(t => (t.spec!.steps as any[]).every(s => actions.has(s.action)))).toBe(true);
-      // restore-database needs a backup to plan from: take one through the backup template, for real, in staging.
+    async function outputOf(taskId: string): Promise<any> {
+      const events = await request(server).get(`/api/scaffolder/v2/tasks/${taskId}/events`).set('authorization', mockCredentials.user.header(ONCALL));
+      return events.body.find((e: any) => e.type === 'completion')?.body?.output ?? {};
+    }
+
+    /** restore-database needs a backup to plan from: one is taken through the backup template, for real, in staging. */
+    let backupTaken = false;
+    async function takeBackup() {
+      if (backupTaken) return;
       const backupTemplate = templates.find(t => t.metadata.name === 'backup-database')!;
       const taken = await request(server)
         .post('/api/scaffolder/v2/tasks')
@@ -460,18 +456,43 @@ describe('templates', () => {
         .send({ templateRef: 'template:default/backup-database', values: valuesFor(backupTemplate, 'staging', false) });
       expect(taken.status).toBe(201);
       expect((await finished(taken.body.id)).status).toBe('completed');
-      const events = await request(server).get(`/api/scaffolder/v2/tasks/${taken.body.id}/events`).set('authorization', mockCredentials.user.header(ENGINEER));
-      const summary = JSON.stringify(events.body.find((e: any) => e.type === 'completion')?.body?.output ?? {});
-      const backupId = summary.match(/Backup (\S+) verified/)?.[1];
+      const output = await outputOf(taken.body.id);
+      // The real run's summary says what changed, rendered.
+      const changed = output.text?.find((x: any) => x.title === 'What changed')?.content ?? '';
+      expect(changed).not.toContain('${{');
+      expect(output.text?.map((x: any) => x.title)).toEqual(['What changed']);
+      const backupId = changed.match(/Backup (\S+) verified: true/)?.[1];
       expect(backupId).toBeTruthy();
       DRY_VALUES['restore-database'].backupId = backupId;
-      const rowsBefore = await plantDb('readings').count({ n: '*' });
-      const writesBefore = k8s!.writes().length;
-      const argoWritesBefore = argo!.requests.filter(r => r.method !== 'GET').length;
-      const backupsBefore = fs.readdirSync(backupDir, { recursive: true }).length;
+      backupTaken = true;
+    }
+
+    /** What a test must leave as it was: Kubernetes, ArgoCD, the database, the backup target, the site registry, the pair. */
+    async function writesSince(before?: { k8s: number; argo: number; rows: unknown; backups: number }) {
+      const now = {
+        k8s: k8s!.writes().length,
+        argo: argo!.requests.filter(r => r.method !== 'GET').length,
+        rows: await plantDb('readings').count({ n: '*' }),
+        backups: fs.readdirSync(backupDir, { recursive: true }).length,
+      };
+      if (before) {
+        expect(k8s!.writes().slice(before.k8s)).toEqual([]);
+        expect(now).toEqual(before);
+        expect(await plantSites()).toEqual([]);
+        expect((await pairPrimary.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(false);
+        expect((await pairStandby.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(true);
+      }
+      return now;
+    }
+
+    it('dry-run as an engineer in staging: every step runs in its read-only mode, says what it would change, and writes nothing', async () => {
+      const actions = await registered();
+      expect(templates.every(t => (t.spec!.steps as any[]).every(s => actions.has(s.action)))).toBe(true);
+      await takeBackup();
+      const before = await writesSince();
       // Every template's problems, collected so one run shows them all.
       const problems: string[] = [];
-      for (const t of templates.filter(x => !TEMPLATING_DEFECT.has(x.metadata.name))) {
+      for (const t of templates) {
        try {
         const name = t.metadata.name;
         const values = { ...valuesFor(t, 'staging', false), ...DRY_VALUES[name] };
@@ -495,35 +516,67 @@ describe('templates', () => {
         expect({ name, ops: ops > 0 }).toEqual({ name, ops: true });
         // The output says what would change.
         expect({ name, output: res.body.output ?? {} }).toMatchObject({ name, output: { text: expect.anything() } });
+        expect({ name, unrendered: JSON.stringify(res.body.output).includes('${{') }).toEqual({ name, unrendered: false });
         expect({ name, log: /would|plan|dry-run/i.test(log) }).toEqual({ name, log: true });
        } catch (e) {
         problems.push(`${t.metadata.name}: ${(e as Error).message}`);
        }
       }
       expect(problems).toEqual([]);
-      // Nothing was written: Kubernetes, ArgoCD, the database and the backup target are as they were.
-      expect(k8s!.writes().slice(writesBefore)).toEqual([]);
-      expect(argo!.requests.filter(r => r.method !== 'GET').length).toBe(argoWritesBefore);
-      expect(await plantDb('readings').count({ n: '*' })).toEqual(rowsBefore);
-      expect(fs.readdirSync(backupDir, { recursive: true }).length).toBe(backupsBefore);
-      expect(await plantSites()).toEqual([]);
-      // The pair kept its roles: no promotion, no rebuild.
-      expect((await pairPrimary.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(false);
-      expect((await pairStandby.query('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(true);
+      // Nothing was written: Kubernetes, ArgoCD, the database, the backup target, the registry and the pair are as they were.
+      await writesSince(before);
     });
 
-    // See TEMPLATING_DEFECT: fails today with "Template arrays cannot use a custom prototype".
-    it.failing('dry-run of onboard-edge-site as the platform lead plans the registration and registers nothing', async () => {
+    it("a normal task with the form's Dry-run ticked: every plant step plans, the summary shows the plan, nothing is written", async () => {
+      await takeBackup();
+      const before = await writesSince();
+      const problems: string[] = [];
+      for (const t of templates) {
+        try {
+          const name = t.metadata.name;
+          const values = { ...valuesFor(t, 'staging', true), ...DRY_VALUES[name] };
+          const created = await request(server)
+            .post('/api/scaffolder/v2/tasks')
+            .set('authorization', mockCredentials.user.header(DRY_RUNNER[name] ?? ENGINEER))
+            .send({ templateRef: `template:default/${name}`, values });
+          expect({ name, status: created.status }).toEqual({ name, status: 201 });
+          const task = await finished(created.body.id);
+          const log = await logOf(created.body.id);
+          expect({ name, status: task.status, log: task.status === 'completed' ? '' : log }).toEqual({ name, status: 'completed', log: '' });
+          // Not the scaffolder's dry-run: the plant steps ran as steps of a normal task, and planned.
+          expect({ name, scaffolderDryRun: log.includes('in dry-run mode') }).toEqual({ name, scaffolderDryRun: false });
+          expect({ name, planned: log.includes('[dry run]') }).toEqual({ name, planned: true });
+          for (const step of (t.spec!.steps as any[]).filter(s => s.action.startsWith('plant:') && s.id !== 'approval')) {
+            if (step.if && log.includes(`Skipping step ${step.id} because its if condition was false`)) continue;
+            expect({ name, step: step.id, skipped: log.includes(`Skipping step ${step.id} `) }).toEqual({ name, step: step.id, skipped: false });
+          }
+          const output = await outputOf(created.body.id);
+          expect({ name, titles: (output.text ?? []).map((x: any) => x.title) }).toEqual({ name, titles: ['Dry-run: nothing was changed'] });
+          const plan: string = output.text[0].content;
+          expect({ name, unrendered: plan.includes('${{') }).toEqual({ name, unrendered: false });
+          expect({ name, plan }).not.toEqual({ name, plan: expect.stringMatching(/undefined|\[object Object\]|null/) });
+          expect(plan).toMatch(/^Nothing was changed: this is the plan\. Untick Dry-run to carry it out\.\n\n\S/);
+          expect({ name, links: (output.links ?? []).map((l: any) => l.title) }).toMatchObject({ name, links: expect.arrayContaining(['Target', 'This task: every step and its log']) });
+          expect(output.links.find((l: any) => l.title === 'This task: every step and its log').url).toBe(`/create/tasks/${created.body.id}`);
+        } catch (e) {
+          problems.push(`${t.metadata.name}: ${(e as Error).message}`);
+        }
+      }
+      expect(problems).toEqual([]);
+      await writesSince(before);
+    });
+
+    it('the dry-run of onboard-edge-site says which site and manifests it would add', async () => {
       const t = templates.find(x => x.metadata.name === 'onboard-edge-site')!;
-      const values = { ...valuesFor(t, 'staging', false), ...DRY_VALUES['onboard-edge-site'] };
-      const res = await request(server)
-        .post('/api/scaffolder/v2/dry-run')
+      const values = { ...valuesFor(t, 'staging', true), ...DRY_VALUES['onboard-edge-site'] };
+      const created = await request(server)
+        .post('/api/scaffolder/v2/tasks')
         .set('authorization', mockCredentials.user.header(SECOND))
-        .send({ template: t, values, secrets: {}, directoryContents: [] });
-      expect(res.body.error?.message ?? '').toBe('');
-      expect(res.status).toBe(200);
-      const log: string = (res.body.log ?? []).map((l: any) => l.body?.message ?? '').join('\n');
-      expect(log).toContain('Running plant:site:register in dry-run mode');
+        .send({ templateRef: 'template:default/onboard-edge-site', values });
+      expect((await finished(created.body.id)).status).toBe('completed');
+      const plan: string = (await outputOf(created.body.id)).text[0].content;
+      expect(plan).toMatch(/write \d+ manifests to k8s\/plant-dry-site: namespace\.yaml/);
+      expect(plan).toContain('add site:default/plant-dry-site in the site registry: site:default/plant-dry-site');
       expect(await plantSites()).toEqual([]);
     });
   });
