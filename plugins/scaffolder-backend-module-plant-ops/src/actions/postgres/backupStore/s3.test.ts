@@ -144,6 +144,16 @@ describe('S3 backup target settings', () => {
     expect(settings({ bucket: 'aws-bucket', region: 'eu-west-1' })()).toMatchObject({ forcePathStyle: false, prefix: '', credentials: undefined });
   });
 
+  it('picks the store by type, and still reads the older backup.filesystem.path', () => {
+    const store = (backup: JsonObject) => storeFromConfig(new ConfigReader({ plant: { postgres: { backup } } }));
+    expect(store({ target: { type: 'filesystem', path: '/srv/backups' } })?.describe()).toBe('file:///srv/backups');
+    expect(store({ filesystem: { path: '/srv/old' } })?.describe()).toBe('file:///srv/old');
+    expect(store({ target: { type: 's3', endpoint: 'http://minio:9000', bucket: 'b-1', prefix: 'pg' } })?.describe()).toBe(
+      's3://b-1/pg/ at http://minio:9000',
+    );
+    expect(store({})).toBeUndefined();
+  });
+
   it('names the field and the fix for each bad value, without the secret', () => {
     expect(settings({ endpoint: 'minio:9000', bucket: 'b-1' })).toThrow(
       'plant.postgres.backup.target.endpoint: is not an http(s) URL. Set it to the server URL',
