@@ -1,15 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { createArgocdActions } from './actions/argocd';
-import { createKubernetesActions } from './actions/kubernetes';
-import { createMaintenanceActions } from './actions/maintenance';
-import { createVeleroActions } from './actions/velero';
-import { createSecretsActions } from './actions/secrets';
-import { createPostgresActions } from './actions/postgres';
-import { createKafkaActions } from './actions/kafka';
-import { createApprovalActions } from './actions/approval';
-import { createSiteActions } from './actions/site';
+import { createPlantOpsActions } from './actions';
 
 /**
  * The plant-ops actions for the scaffolder: deployments, backups, secret
@@ -32,17 +24,7 @@ export const scaffolderModulePlantOps = createBackendModule({
         discovery: coreServices.discovery,
       },
       async init({ scaffolder, ...deps }) {
-        scaffolder.addActions(
-          ...createArgocdActions(deps),
-          ...createKubernetesActions(deps),
-          ...createMaintenanceActions(deps),
-          ...createVeleroActions(deps),
-          ...createSecretsActions(deps),
-          ...createPostgresActions(deps),
-          ...createKafkaActions(deps),
-          ...createApprovalActions(deps),
-          ...createSiteActions(deps),
-        );
+        scaffolder.addActions(...createPlantOpsActions(deps));
       },
     });
   },

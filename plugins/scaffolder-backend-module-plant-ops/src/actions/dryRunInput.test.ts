@@ -2,15 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import yaml from 'yaml';
 import { capturingAuditor } from '../lib/__testUtils__/actionHarness';
-import { createApprovalActions } from './approval';
-import { createArgocdActions } from './argocd';
-import { createKafkaActions } from './kafka';
-import { createKubernetesActions } from './kubernetes';
-import { createMaintenanceActions } from './maintenance';
-import { createPostgresActions } from './postgres';
-import { createSecretsActions } from './secrets';
-import { createSiteActions } from './site';
-import { createVeleroActions } from './velero';
+import { createPlantOpsActions } from '.';
 
 describe('every plant:* action as the module registers it', () => {
   const deps = {
@@ -21,17 +13,7 @@ describe('every plant:* action as the module registers it', () => {
     auth: mockServices.auth(),
     discovery: mockServices.discovery(),
   };
-  const actions = [
-    ...createArgocdActions(deps),
-    ...createKubernetesActions(deps),
-    ...createMaintenanceActions(deps),
-    ...createVeleroActions(deps),
-    ...createSecretsActions(deps),
-    ...createPostgresActions(deps),
-    ...createKafkaActions(deps),
-    ...createApprovalActions(deps),
-    ...createSiteActions(deps),
-  ];
+  const actions = createPlantOpsActions(deps);
 
   it('are 24, each taking the dryRun input the templates pass, described, with an example that passes it', () => {
     expect(actions).toHaveLength(24);

@@ -83,6 +83,8 @@ export function createOperationAction<S extends InputShape, T extends { id: stri
   auditor: AuditorService;
   input: S;
   output: InputShape;
+  /** Input checks that need no target: run before anything is read. */
+  check?(input: ParsedInput<S>): void;
   resolve(input: ParsedInput<S>, credentials: BackstageCredentials): Promise<T>;
   run(op: Operation<T>, input: ParsedInput<S>, ctx: ActionContext<any, any>): Promise<void>;
 }) {
@@ -95,6 +97,7 @@ export function createOperationAction<S extends InputShape, T extends { id: stri
     schema: { input: shape as InputShape, output: spec.output },
     async handler(ctx) {
       const input = parseInput(spec.input, ctx.input);
+      spec.check?.(input);
       const op = await startOperation(ctx, spec.auditor, credentials => spec.resolve(input, credentials));
       await spec.run(op, input, ctx);
     },

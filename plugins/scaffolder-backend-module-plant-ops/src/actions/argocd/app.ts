@@ -106,10 +106,9 @@ export function createAppAction<S extends InputShape>(
       revisionBefore: z => z.string().describe('Revision deployed before this step'),
       ...spec.output,
     },
-    async resolve(input, credentials) {
-      spec.check?.(input);
-      return resolveApp(input, { config, catalog, credentials });
-    },
+    check: spec.check,
+    resolve: (input, credentials) =>
+      resolveApp(input, { config, catalog, credentials }),
     async run(op, input, ctx) {
       const { client, appName, app } = op.target;
       ctx.output('instance', client.name);

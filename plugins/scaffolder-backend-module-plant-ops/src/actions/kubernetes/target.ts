@@ -174,10 +174,9 @@ export function createWorkloadAction<K extends readonly [WorkloadKind, ...Worklo
       workload: z => z.string().describe('namespace/kind/name of the workload'),
       ...spec.output,
     },
-    async resolve(input, credentials) {
-      spec.check?.(input);
-      return resolveWorkload(input as any, { kube, catalog, credentials });
-    },
+    check: spec.check,
+    resolve: (input, credentials) =>
+      resolveWorkload(input as any, { kube, catalog, credentials }),
     async run(op, input, ctx) {
       const { target } = op;
       const workload = `${target.namespace}/${target.kind.toLowerCase()}/${target.name}`;
