@@ -18,6 +18,8 @@ export interface Config {
        * partitions. Chosen once when the store is created, never converted later.
        */
       timescaledb?: 'auto' | 'off';
+      /** TimescaleDB stores: rollup chunks that ended this many days ago are compressed, hourly on the scheduler. Default 7. */
+      compressAfterDays?: number;
       /** How long rollups are kept; whole month partitions (or TimescaleDB chunks) are dropped hourly on the scheduler. */
       retention?: {
         /** Days of per-minute rollups. Default 90. */

@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { parseTelemetryEvent } from '@plantops/backstage-plugin-plant-common';
 import { createTestDatabase } from '../testing/testPg';
 import { RollupWriter } from '../ingest/RollupWriter';
-import { retentionFrom, runMaintenance, timescaleAvailable } from './maintenance';
+import { compressAfterDaysFrom, retentionFrom, runMaintenance, timescaleAvailable } from './maintenance';
 
 const partitions = async (pool: import('pg').Pool, table: string) =>
   (await pool.query(
@@ -46,6 +46,11 @@ describe('telemetry maintenance', () => {
     });
     expect(() => retentionFrom(new ConfigReader({ plant: { telemetry: { retention: { hourDays: 0 } } } }))).toThrow(
       /plant\.telemetry\.retention\.hourDays must be a whole number of days >= 1, got 0; fix it/,
+    );
+    expect(compressAfterDaysFrom(new ConfigReader({}))).toBe(7);
+    expect(compressAfterDaysFrom(new ConfigReader({ plant: { telemetry: { compressAfterDays: 2 } } }))).toBe(2);
+    expect(() => compressAfterDaysFrom(new ConfigReader({ plant: { telemetry: { compressAfterDays: 0.5 } } }))).toThrow(
+      'plant.telemetry.compressAfterDays must be a whole number of days >= 1, got 0.5; fix it in app-config or leave it out for the default (7)',
     );
   });
 

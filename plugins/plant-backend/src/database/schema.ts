@@ -131,6 +131,19 @@ export async function migrate(
                create_default_indexes => false, if_not_exists => true)`,
             [table, CHUNK_INTERVALS[table]],
           );
+          // Compressed per machine in time order, what every query reads. Set
+          // once: the settings cannot change while chunks are compressed.
+          const enabled = await client.query(
+            `SELECT 1 FROM timescaledb_information.hypertables
+             WHERE format('%I.%I', hypertable_schema, hypertable_name)::regclass = $1::regclass AND compression_enabled`,
+            [table],
+          );
+          if (enabled.rows.length === 0) {
+            await client.query(
+              `ALTER TABLE ${table} SET (timescaledb.compress,
+                 timescaledb.compress_segmentby = 'site, line, machine', timescaledb.compress_orderby = 'bucket')`,
+            );
+          }
         }
       }
       return chosen;

@@ -201,6 +201,32 @@ describe('telemetry store on TimescaleDB', () => {
     expect(days.rows[0].n).toBe(6);
     expect(chunks.rows[0].n).toBe(6);
 
+    // Compression of chunks that ended 2 days before NOW: 28 November to 1 December.
+    const { compressed } = await runMaintenance(ts.pool, {}, NOW, 2);
+    const minuteChunks = await ts.pool.query(
+      `SELECT range_start, is_compressed FROM timescaledb_information.chunks
+       WHERE hypertable_name = 'plant_rollup_minute' ORDER BY range_start`,
+    );
+    expect(minuteChunks.rows.map(r => [r.range_start.toISOString().slice(0, 10), r.is_compressed])).toEqual([
+      ['2026-11-28', true], ['2026-11-29', true], ['2026-11-30', true], ['2026-12-01', true],
+      ['2026-12-02', false], ['2026-12-03', false],
+    ]);
+    expect(compressed.length).toBeGreaterThanOrEqual(4);
+    expect((await runMaintenance(ts.pool, {}, NOW, 2)).compressed).toEqual([]); // once only
+    expect(await oeeViews(ts.pool)).toEqual(onNative);
+    // A late state change inside a compressed day is still counted exactly.
+    const late = [{ offset: '0', value: JSON.stringify({
+      schemaVersion: 1, site: 'plant-a', line: 'line-1', machine: 'filler', type: 'machineState', state: 'Fault',
+      sourceTimestamp: '2026-11-29T10:00:30Z',
+    }) }];
+    for (const pool of [ts.pool, native.pool]) {
+      const r = await new RollupWriter(pool, raw => parseTelemetryEvent(raw)).applyBatch('kafka:late', 0, late);
+      expect(r.deadLettered).toBe(0);
+    }
+    const afterLate = await oeeViews(ts.pool);
+    expect(afterLate).toEqual(await oeeViews(native.pool));
+    expect(afterLate.machine).not.toEqual(onNative.machine);
+
     // Retention: minute rows for 3 days before NOW (4 December) keep 1 December on.
     const since = Date.parse('2026-12-01T00:00:00Z');
     const keptBefore = await oeeViews(ts.pool, since, END);
