@@ -55,10 +55,8 @@ export class KafkaIngestor {
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         for (let i = 0; i < batch.messages.length; i += chunkSize) {
           if (!isRunning() || isStale()) return;
-          const chunk = batch.messages.slice(i, i + chunkSize).map(m => ({
-            offset: m.offset,
-            value: m.value ? m.value.toString('utf8') : '',
-          }));
+          // Bytes, not text: the writer decodes each message as it parses it.
+          const chunk = batch.messages.slice(i, i + chunkSize).map(m => ({ offset: m.offset, value: m.value ?? '' }));
           const result = await this.writer.applyBatch(source, batch.partition, chunk);
           this.options.onBatch?.(batch.partition, result);
           resolveOffset(chunk[chunk.length - 1].offset);

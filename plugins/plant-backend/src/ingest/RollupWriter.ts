@@ -7,7 +7,8 @@ import type { ParsedEvent, TelemetryEvent, MachineState } from './types';
 /** One raw message from a source, with its position for idempotence. */
 export interface SourceMessage {
   offset: string; // Kafka offset (decimal string)
-  value: string;
+  /** JSON text, or its UTF-8 bytes (decoded only when parsed, so the text dies young). */
+  value: string | Buffer;
 }
 
 export interface BatchResult {
@@ -34,14 +35,129 @@ type Column = (typeof COLUMNS)[number];
 const COL = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
 const COLUMN_TYPES = COLUMNS.map(c => (['produced', 'good', 'reject', 'startup_reject'].includes(c) ? 'bigint' : 'float8'));
 
+/** Upserts the minute rows of `u` into one rollup table, summed into its buckets of `step` seconds. */
+const upsert = (table: string, step: number) => {
+  const b = step === 60 ? 'b' : `b - ((b % ${step}) + ${step}) % ${step}`;
+  const sums = step === 60 ? COLUMNS.join(', ') : COLUMNS.map(c => `sum(${c})`).join(', ');
+  return `INSERT INTO ${table} AS t (site, line, machine, bucket, ${COLUMNS.join(', ')})
+    SELECT site, line, machine, to_timestamp(${b}), ${sums} FROM u
+    ${step === 60 ? '' : `GROUP BY site, line, machine, ${b}`}
+    ON CONFLICT (site, line, machine, bucket) DO UPDATE SET
+    ${COLUMNS.map(c => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')}`;
+};
+
+/** The batch's minute increments ($4: bucket start in epoch seconds) into the minute, hourly and daily rollups. */
+const ROLLUP_SQL = `WITH u AS MATERIALIZED (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
+    ${COLUMNS.map((_, i) => `$${i + 5}::${COLUMN_TYPES[i]}[]`).join(', ')})
+    AS u(site, line, machine, b, ${COLUMNS.join(', ')})
+), minute AS (${upsert('plant_rollup_minute', 60)}
+), hour AS (${upsert('plant_rollup_hour', 3600)})
+${upsert('plant_rollup_day', 86400)}`;
+
+/** A text as an element of a PostgreSQL array literal. */
+const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+const literalCache = new WeakMap<object, [string, string, string]>();
+/** A machine's site, line and name as array literal elements, quoted once per batch. */
+function literals(m: { site: string; line: string; machine: string }) {
+  let l = literalCache.get(m);
+  if (!l) literalCache.set(m, (l = [quote(m.site), quote(m.line), quote(m.machine)]));
+  return l;
+}
+
+/** A plant_machine row while a batch works on it; counters and their times as numbers (ms). */
 interface MachineRow {
   site: string; line: string; machine: string;
   state: MachineState | null; state_since: Date | null;
-  total: string | null; good: string | null; reject: string | null; startup_reject: string | null;
-  counters_at: Date | null;
+  total: number | null; good: number | null; reject: number | null; startup_reject: number | null;
+  counters_at: number | null;
   ideal_cycle_s: number | null; product: string | null;
   andon_active: boolean; andon_colour: string | null; andon_reason: string | null;
-  last_event_at: Date | null;
+  last_event_at: number | null;
+}
+
+type MachineId = { site: string; line: string; machine: string };
+
+/** Values by site, line and machine name, found without building a key per event. */
+class MachineIndex<T> {
+  private readonly sites = new Map<string, Map<string, Map<string, T>>>();
+
+  get(site: string, line: string, machine: string): T | undefined {
+    return this.sites.get(site)?.get(line)?.get(machine);
+  }
+
+  set(id: MachineId, value: T) {
+    let lines = this.sites.get(id.site);
+    if (!lines) this.sites.set(id.site, (lines = new Map()));
+    let machines = lines.get(id.line);
+    if (!machines) lines.set(id.line, (machines = new Map()));
+    machines.set(id.machine, value);
+  }
+}
+
+/**
+ * A batch's events in arrival order, staged while the batch waits for its
+ * machine rows: counter readings (most events) as numbers in columns, the
+ * other events as objects. Parsed counter objects are dropped at once, so
+ * they die young instead of being copied by every scavenge while the
+ * transaction awaits the database, which was much of the writer's CPU.
+ */
+class StagedEvents {
+  /** The batch's machines; `slot` indexes them. */
+  readonly machines: MachineId[] = [];
+  readonly slot: Int32Array;
+  readonly at: Float64Array;
+  readonly total: Float64Array;
+  readonly good: Float64Array;
+  readonly reject: Float64Array;
+  /** NaN when the reading has no startupReject. */
+  readonly startupReject: Float64Array;
+  /** -1 for a counter reading, else the index in `others`. */
+  readonly other: Int32Array;
+  readonly others: TelemetryEvent[] = [];
+  length = 0;
+  private readonly slots = new MachineIndex<number>();
+  private last?: { e: TelemetryEvent; slot: number };
+
+  constructor(capacity: number) {
+    this.slot = new Int32Array(capacity);
+    this.at = new Float64Array(capacity);
+    this.total = new Float64Array(capacity);
+    this.good = new Float64Array(capacity);
+    this.reject = new Float64Array(capacity);
+    this.startupReject = new Float64Array(capacity);
+    this.other = new Int32Array(capacity);
+  }
+
+  add(e: TelemetryEvent) {
+    const i = this.length++;
+    this.slot[i] = this.slotOf(e);
+    this.at[i] = Date.parse(e.sourceTimestamp);
+    if (e.type === 'counters') {
+      this.other[i] = -1;
+      this.total[i] = e.total;
+      this.good[i] = e.good;
+      this.reject[i] = e.reject;
+      this.startupReject[i] = e.startupReject ?? NaN;
+    } else {
+      this.other[i] = this.others.push(e) - 1;
+    }
+  }
+
+  private slotOf(e: TelemetryEvent) {
+    const last = this.last;
+    if (last && last.e.machine === e.machine && last.e.line === e.line && last.e.site === e.site) {
+      last.e = e;
+      return last.slot;
+    }
+    let slot = this.slots.get(e.site, e.line, e.machine);
+    if (slot === undefined) {
+      slot = this.machines.push({ site: e.site, line: e.line, machine: e.machine }) - 1;
+      this.slots.set(e, slot);
+    }
+    this.last = { e, slot };
+    return slot;
+  }
 }
 
 const STOPS: MachineState[] = ['Idle', 'NotExecuting', 'OutOfService', 'Fault'];
@@ -87,23 +203,10 @@ class Accumulator {
     for (const [bucket, s] of splitByMinute(from, to)) this.add(m, bucket, col, sign * s);
   }
 
-  /** The minute rows, or the same increments summed into coarser buckets. */
-  rows(stepMs: number): RollupRow[] {
+  /** The minute rows. */
+  rows(): RollupRow[] {
     const out: RollupRow[] = [];
-    for (const buckets of this.byMachine.values()) {
-      if (stepMs === 60_000) {
-        out.push(...buckets.values());
-        continue;
-      }
-      const coarse = new Map<number, RollupRow>();
-      for (const r of buckets.values()) {
-        const b = Math.floor(r.bucket / stepMs) * stepMs;
-        const c = coarse.get(b);
-        if (!c) coarse.set(b, { m: r.m, bucket: b, v: Float64Array.from(r.v) });
-        else for (let i = 0; i < COLUMNS.length; i++) c.v[i] += r.v[i];
-      }
-      out.push(...coarse.values());
-    }
+    for (const buckets of this.byMachine.values()) for (const r of buckets.values()) out.push(r);
     return out;
   }
 }
@@ -146,7 +249,9 @@ export class RollupWriter {
    * a duplicate, a counter reading not newer than the last one is skipped.
    */
   async applyEvents(source: string, events: TelemetryEvent[]): Promise<BatchResult> {
-    return this.inTransaction(client => this.applyParsed(client, source, 'event', events, []));
+    const staged = new StagedEvents(events.length);
+    for (const e of events) staged.add(e);
+    return this.inTransaction(client => this.applyStaged(client, source, 'event', staged, []));
   }
 
   private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -183,19 +288,22 @@ export class RollupWriter {
       [source, partition],
     );
     const next = BigInt(stored.rows[0].next_offset);
-    const fresh = messages.filter(m => BigInt(m.offset) >= next);
+    // Offsets ascend within a batch: usually all of it is new.
+    const fresh = messages.length > 0 && BigInt(messages[0].offset) >= next
+      ? messages : messages.filter(m => BigInt(m.offset) >= next);
     result.skippedAlreadyCommitted = messages.length - fresh.length;
     if (fresh.length === 0) return result;
 
-    const events: TelemetryEvent[] = [];
+    const staged = new StagedEvents(fresh.length);
     const dead: { position: string; raw: string; reason: string }[] = [];
     for (const m of fresh) {
-      const parsed = this.parse(m.value);
-      if (parsed.ok) events.push(parsed.event);
-      else dead.push({ position: `${partition}:${m.offset}`, raw: m.value, reason: parsed.reason });
+      const raw = typeof m.value === 'string' ? m.value : m.value.toString('utf8');
+      const parsed = this.parse(raw);
+      if (parsed.ok) staged.add(parsed.event);
+      else dead.push({ position: `${partition}:${m.offset}`, raw, reason: parsed.reason });
     }
 
-    const applied = await this.applyParsed(client, source, String(partition), events, dead);
+    const applied = await this.applyStaged(client, source, String(partition), staged, dead);
     Object.assign(result, { ...applied, skippedAlreadyCommitted: result.skippedAlreadyCommitted });
     const last = BigInt(fresh[fresh.length - 1].offset) + 1n;
     await client.query(
@@ -205,35 +313,32 @@ export class RollupWriter {
     return result;
   }
 
-  private async applyParsed(
-    client: PoolClient, source: string, position: string, events: TelemetryEvent[],
+  private async applyStaged(
+    client: PoolClient, source: string, position: string, staged: StagedEvents,
     dead: { position: string; raw: string; reason: string }[],
   ): Promise<BatchResult> {
     const result = emptyResult();
-    const machines = await this.lockMachines(client, events);
+    const rows = await this.lockMachines(client, staged.machines);
     const acc = new Accumulator();
     const andon: Extract<TelemetryEvent, { type: 'andon' }>[] = [];
     const states: PendingState[] = [];
-    // Latest source time per machine, turned into a Date once at the end.
-    const lastEvent = new Map<MachineRow, number>();
-    let last: MachineRow | undefined;
-    for (const e of events) {
-      const m = last && last.machine === e.machine && last.line === e.line && last.site === e.site
-        ? last : machines.get(key(e))!;
-      last = m;
-      const at = Date.parse(e.sourceTimestamp);
-      if (!(at <= (lastEvent.get(m) ?? -Infinity))) lastEvent.set(m, at);
+    for (let i = 0; i < staged.length; i++) {
+      const m = rows[staged.slot[i]];
+      const at = staged.at[i];
+      if (m.last_event_at === null || at > m.last_event_at) m.last_event_at = at;
+      const other = staged.other[i];
+      if (other < 0) {
+        const outcome = this.applyCounters(acc, m, staged, i);
+        if (outcome === 'duplicate') result.duplicates++;
+        else if (outcome === 'late') { result.late++; result.applied++; }
+        else result.applied++;
+        continue;
+      }
+      const e = staged.others[other];
       switch (e.type) {
         case 'machineState':
           states.push({ m, e, state: e.state, at });
           continue; // counted once the transitions are written
-        case 'counters': {
-          const outcome = this.applyCounters(acc, m, e, at);
-          if (outcome === 'duplicate') result.duplicates++;
-          else if (outcome === 'late') { result.late++; result.applied++; }
-          else result.applied++;
-          continue;
-        }
         case 'idealCycleTime':
           m.ideal_cycle_s = e.idealCycleTimeSeconds;
           m.product = e.productId;
@@ -256,13 +361,10 @@ export class RollupWriter {
     }
     await this.applyStates(client, acc, states, result, dead, position);
     const lines = new Map<string, { site: string; line: string }>();
-    for (const [m, at] of lastEvent) {
-      if (!m.last_event_at || at > m.last_event_at.getTime()) m.last_event_at = new Date(at);
-      lines.set(`${m.site}\u0000${m.line}`, { site: m.site, line: m.line });
-    }
+    for (const m of rows) lines.set(`${m.site}\u0000${m.line}`, { site: m.site, line: m.line });
 
     await this.writeRollups(client, acc);
-    await this.writeMachines(client, [...machines.values()]);
+    await this.writeMachines(client, rows);
     await this.writeAndon(client, andon);
     if (dead.length > 0) {
       await client.query(
@@ -279,12 +381,9 @@ export class RollupWriter {
     return result;
   }
 
-  private async lockMachines(client: PoolClient, events: TelemetryEvent[]) {
-    const map = new Map<string, MachineRow>();
-    const ids = new Map<string, TelemetryEvent>();
-    for (const e of events) ids.set(key(e), e);
-    if (ids.size === 0) return map;
-    const list = [...ids.values()];
+  /** Locks (creating if needed) the machines' rows; returns them in the order of `list`. */
+  private async lockMachines(client: PoolClient, list: MachineId[]): Promise<MachineRow[]> {
+    if (list.length === 0) return [];
     const params = [list.map(e => e.site), list.map(e => e.line), list.map(e => e.machine)];
     // Create missing rows first so every machine can be locked in one statement.
     await client.query(
@@ -292,14 +391,19 @@ export class RollupWriter {
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
       params,
     );
+    const ms = (c: string) => `(extract(epoch FROM ${c}) * 1000)::float8 AS ${c}`;
     const r = await client.query<MachineRow>(
-      `SELECT * FROM plant_machine WHERE (site, line, machine) IN
+      `SELECT site, line, machine, state, state_since, total::float8 AS total, good::float8 AS good,
+         reject::float8 AS reject, startup_reject::float8 AS startup_reject, ${ms('counters_at')},
+         ideal_cycle_s, product, andon_active, andon_colour, andon_reason, ${ms('last_event_at')}
+       FROM plant_machine WHERE (site, line, machine) IN
          (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))
        ORDER BY site, line, machine FOR UPDATE`,
       params,
     );
-    for (const row of r.rows) map.set(key(row), row);
-    return map;
+    const byId = new MachineIndex<MachineRow>();
+    for (const row of r.rows) byId.set(row, row);
+    return list.map(id => byId.get(id.site, id.line, id.machine)!);
   }
 
   /**
@@ -427,14 +531,21 @@ export class RollupWriter {
     }
   }
 
-  private applyCounters(acc: Accumulator, m: MachineRow, e: Extract<TelemetryEvent, { type: 'counters' }>, at: number) {
-    const last = m.counters_at?.getTime();
-    if (last !== undefined && at < last) return 'late' as const; // cumulative: the next reading already holds it
+  /** Applies the counter reading `i` of the batch. */
+  private applyCounters(acc: Accumulator, m: MachineRow, staged: StagedEvents, i: number) {
+    const at = staged.at[i];
+    const startupReject = staged.startupReject[i];
+    const e = {
+      total: staged.total[i], good: staged.good[i], reject: staged.reject[i],
+      startupReject: Number.isNaN(startupReject) ? undefined : startupReject,
+    };
+    const last = m.counters_at;
+    if (last !== null && at < last) return 'late' as const; // cumulative: the next reading already holds it
     if (last === at) return 'duplicate' as const;
-    if (last !== undefined) {
+    if (last !== null) {
       const prev = {
-        total: Number(m.total), good: Number(m.good), reject: Number(m.reject),
-        startupReject: m.startup_reject === null ? undefined : Number(m.startup_reject),
+        total: m.total ?? 0, good: m.good ?? 0, reject: m.reject ?? 0,
+        startupReject: m.startup_reject ?? undefined,
       };
       const { delta } = counterDelta(prev, e);
       const ideal = m.ideal_cycle_s ?? 0;
@@ -448,38 +559,39 @@ export class RollupWriter {
       v[COL.ideal_good_s] += delta.good * ideal;
       v[COL.ideal_startup_reject_s] += startup * ideal;
     }
-    m.total = String(e.total);
-    m.good = String(e.good);
-    m.reject = String(e.reject);
-    m.startup_reject = e.startupReject === undefined ? null : String(e.startupReject);
-    m.counters_at = new Date(at);
+    m.total = e.total;
+    m.good = e.good;
+    m.reject = e.reject;
+    m.startup_reject = e.startupReject ?? null;
+    m.counters_at = at;
     return 'applied' as const;
   }
 
+  /**
+   * One statement for the three tables: the minute increments go in once,
+   * as one array literal per column (pg's own array encoding quotes every
+   * element and was the writer's largest JavaScript cost), and PostgreSQL
+   * sums them into the hourly and daily rows.
+   */
   private async writeRollups(client: PoolClient, acc: Accumulator) {
-    const tables = ROLLUP_TABLES.map(t => ({ table: t.table, rows: acc.rows(t.stepMs) }));
+    const rows = acc.rows();
+    if (rows.length === 0) return;
     // Every partition before any insert: a transaction creating one then holds no lock on the other tables.
-    for (const { table, rows } of tables) await this.ensurePartitions(client, table, rows);
-    for (const { table, rows } of tables) {
-      if (rows.length === 0) continue;
-      const cols: unknown[][] = [[], [], [], []];
-      const values: number[][] = COLUMNS.map(() => []);
-      for (const r of rows) {
-        cols[0].push(r.m.site);
-        cols[1].push(r.m.line);
-        cols[2].push(r.m.machine);
-        cols[3].push(new Date(r.bucket));
-        for (let i = 0; i < COLUMNS.length; i++) values[i].push(r.v[i]);
-      }
-      await client.query(
-        `INSERT INTO ${table} (site, line, machine, bucket, ${COLUMNS.join(', ')})
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],
-           ${COLUMNS.map((_, i) => `$${i + 5}::${COLUMN_TYPES[i]}[]`).join(', ')})
-         ON CONFLICT (site, line, machine, bucket) DO UPDATE SET
-         ${COLUMNS.map(c => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ')}`,
-        [...cols, ...values],
-      );
+    for (const { table } of ROLLUP_TABLES) await this.ensurePartitions(client, table, rows);
+    const sites: string[] = [];
+    const lines: string[] = [];
+    const machines: string[] = [];
+    const buckets: number[] = [];
+    const values: number[][] = COLUMNS.map(() => []);
+    for (const r of rows) {
+      const lit = literals(r.m);
+      sites.push(lit[0]);
+      lines.push(lit[1]);
+      machines.push(lit[2]);
+      buckets.push(r.bucket / 1000);
+      for (let i = 0; i < COLUMNS.length; i++) values[i].push(r.v[i]);
     }
+    await client.query(ROLLUP_SQL, [sites, lines, machines, buckets, ...values].map(a => `{${a.join(',')}}`));
   }
 
   private async ensurePartitions(client: PoolClient, table: RollupTable, rows: RollupRow[]) {
@@ -500,6 +612,7 @@ export class RollupWriter {
   private async writeMachines(client: PoolClient, rows: MachineRow[]) {
     if (rows.length === 0) return;
     const col = <K extends keyof MachineRow>(k: K) => rows.map(m => m[k]);
+    const date = (k: 'counters_at' | 'last_event_at') => rows.map(m => (m[k] === null ? null : new Date(m[k]!)));
     await client.query(
       `UPDATE plant_machine AS p SET state = u.state, state_since = u.state_since, total = u.total, good = u.good,
          reject = u.reject, startup_reject = u.startup_reject, counters_at = u.counters_at,
@@ -512,8 +625,8 @@ export class RollupWriter {
            ideal_cycle_s, product, andon_active, andon_colour, andon_reason, last_event_at)
        WHERE p.site = u.site AND p.line = u.line AND p.machine = u.machine`,
       [col('site'), col('line'), col('machine'), col('state'), col('state_since'), col('total'), col('good'),
-        col('reject'), col('startup_reject'), col('counters_at'), col('ideal_cycle_s'), col('product'),
-        col('andon_active'), col('andon_colour'), col('andon_reason'), col('last_event_at')],
+        col('reject'), col('startup_reject'), date('counters_at'), col('ideal_cycle_s'), col('product'),
+        col('andon_active'), col('andon_colour'), col('andon_reason'), date('last_event_at')],
     );
   }
 
