@@ -23,10 +23,10 @@ const SOURCE_TITLE = { argocd: 'ArgoCD', kubernetes: 'Kubernetes', portal: 'Port
 export const LiveStatus = ({ entity }: { entity: Entity }) => (
   <EntityProvider entity={entity}>
     <Grid container spacing={2}>
-      <Grid item xs={12} md={4}>
+      <Grid item xs={12} md={4} lg={3}>
         <HealthCard />
       </Grid>
-      <Grid item xs={12} md={8}>
+      <Grid item xs={12} md={8} lg={9}>
         <AlertsCard />
       </Grid>
     </Grid>
@@ -52,6 +52,7 @@ const RecentDeployments = ({ entityRef }: { entityRef: string }) => {
           {value.items.slice(0, 10).map((d, i) => (
             <ListItem key={i}>
               <ListItemText
+                primaryTypographyProps={{ style: { whiteSpace: 'normal', overflowWrap: 'anywhere' } }}
                 primary={`${SOURCE_TITLE[d.source]} ${d.revision}: ${d.description}`}
                 secondary={
                   <>
