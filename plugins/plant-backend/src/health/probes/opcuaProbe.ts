@@ -46,6 +46,9 @@ interface Connection {
   close: () => Promise<void>;
 }
 
+/** How long a connect (secure channel and session) may take, across sweeps. */
+const CONNECT_MS = 30_000;
+
 const STATUS_NODES = [
   { nodeId: `ns=0;i=${VariableIds.Server_ServerStatus_State}`, attributeId: AttributeIds.Value },
   { nodeId: `ns=0;i=${VariableIds.Server_ServerStatus_CurrentTime}`, attributeId: AttributeIds.Value },
@@ -133,13 +136,10 @@ export class OpcUaProbe implements Probe {
       const reused = this.connections.has(key);
       let conn: Connection;
       try {
-        conn = await this.connection(key, c, url, signal);
+        // The probe gives up at its timeout, the connect goes on (up to CONNECT_MS): the next sweep uses it.
+        conn = await withAbort(this.connection(key, c, url), signal);
       } catch (e: any) {
         return { status: 'down', message: `${c.name} (${where}): cannot connect: ${firstLine(e.message)}` };
-      }
-      if (signal.aborted) {
-        this.drop(key);
-        return { status: 'down', message: `${c.name}: aborted` };
       }
       let values;
       try {
@@ -172,10 +172,10 @@ export class OpcUaProbe implements Probe {
     return { status: 'ok', message: `${c.name}: Running` };
   }
 
-  private connection(key: string, c: OpcUaConnector, url: string, signal: AbortSignal): Promise<Connection> {
+  private connection(key: string, c: OpcUaConnector, url: string): Promise<Connection> {
     let p = this.connections.get(key);
     if (!p) {
-      p = this.connect(key, c, url, signal);
+      p = this.connect(key, c, url);
       this.connections.set(key, p);
       p.catch(() => {
         if (this.connections.get(key) === p) this.connections.delete(key);
@@ -184,7 +184,7 @@ export class OpcUaProbe implements Probe {
     return p;
   }
 
-  private async connect(key: string, c: OpcUaConnector, url: string, signal: AbortSignal): Promise<Connection> {
+  private async connect(key: string, c: OpcUaConnector, url: string): Promise<Connection> {
     const client = OPCUAClient.create({
       // The ingestor's name: both share node-opcua's default client certificate, issued for it.
       applicationName: 'Plantops plant-backend',
@@ -206,8 +206,8 @@ export class OpcUaProbe implements Probe {
         await session?.close().catch(() => undefined);
         await client.disconnect().catch(() => undefined);
       })());
-    const abort = () => void close();
-    signal.addEventListener('abort', abort, { once: true });
+    // A server that accepts but never answers must not hold a connect open for ever.
+    const timer = setTimeout(() => void close(), CONNECT_MS);
     try {
       await client.connect(url);
       session = await client.createSession();
@@ -224,7 +224,7 @@ export class OpcUaProbe implements Probe {
       await close();
       throw e;
     } finally {
-      signal.removeEventListener('abort', abort);
+      clearTimeout(timer);
     }
   }
 
