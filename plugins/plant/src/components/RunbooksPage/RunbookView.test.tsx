@@ -80,7 +80,11 @@ describe('RunbookView', () => {
         [
           healthApiRef,
           mockHealthApi({
-            getHealth: jest.fn(async () => ({ items: [health('component:default/scada-service', 'down', 120, 'GET http://scada/health answered HTTP 503')] })),
+            getHealth: jest.fn(async () => {
+              const h = health('component:default/scada-service', 'down', 120, 'GET http://scada/health answered HTTP 503');
+              h.reasons.push({ probe: 'kafka', status: 'degraded', message: 'consumer group scada lags 5200 messages (over 1000): ms5.telemetry/0=5200', details: { groupId: 'scada', totalLag: 5200 } });
+              return { items: [h] };
+            }),
             getAlerts: jest.fn(async () => ({
               alerts: [alert('fp1', { entityRefs: ['component:default/scada-service'], summary: 'Service scada-service:8080 is down' })],
               sources: [{ source: 'alertmanager' as const, status: 'ok' as const, message: 'read' }],
@@ -117,6 +121,9 @@ describe('RunbookView', () => {
     expect(screen.getByRole('link', { name: 'task' })).toHaveAttribute('href', '/create/tasks/t-1');
     expect(screen.getByText(/argocd: unknown/)).toBeInTheDocument();
     expect(api.getDeployments).toHaveBeenCalledWith('component:default/scada-service');
+    // Kafka lag from the health probe, beside the steps.
+    expect(screen.getByText('Kafka consumer lag')).toBeInTheDocument();
+    expect(screen.getAllByText(/consumer group scada lags 5200 messages/).length).toBeGreaterThanOrEqual(1);
 
     // Start an incident: steps and launched templates land on its timeline.
     // The header's button (the Alerts card has one per alert too).
