@@ -18,6 +18,7 @@ import {
   ROLLUP_TABLES,
 } from '../plugins/plant-backend/src/database/schema';
 import { OeeQueries } from '../plugins/plant-backend/src/oee/OeeQueries';
+import { TELEMETRY_SESSION_OPTIONS } from '../plugins/plant-backend/src/database/TelemetryDatabase';
 import {
   args,
   createBenchDatabase,
@@ -166,9 +167,8 @@ async function main() {
   const started = new Date();
   const machine = machineLine();
   const load0 = loadavg();
-  const db = await createBenchDatabase('oee', { max: LOAD_CONNECTIONS + 1 });
-  // As openTelemetryDatabase sets it for the plugin's pool.
-  db.pool.on('connect', c => void c.query('SET jit = off').catch(() => {}));
+  // The plugin's pool settings (openTelemetryDatabase): no JIT, no parallel workers.
+  const db = await createBenchDatabase('oee', { max: LOAD_CONNECTIONS + 1, options: TELEMETRY_SESSION_OPTIONS });
   try {
     const setup = await db.pool.connect();
     await migrate(setup);

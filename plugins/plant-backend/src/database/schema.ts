@@ -30,10 +30,20 @@ CREATE TABLE IF NOT EXISTS ${name} (
 )${partitioned ? ' PARTITION BY RANGE (bucket)' : ''};
 ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS startup_reject bigint NOT NULL DEFAULT 0;
 ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ideal_startup_reject_s double precision NOT NULL DEFAULT 0;
--- Rows arrive roughly in time order, so a BRIN index finds a time range for
--- whole-plant queries at almost no cost to ingestion.
-CREATE INDEX IF NOT EXISTS ${name}_bucket_brin ON ${name} USING brin (bucket);
-`;
+${bucketIndex(name)}`;
+
+/**
+ * Site- and plant-wide OEE queries read the ragged minutes and hours at the
+ * ends of a window by time; per-machine reads use the primary key. A BRIN
+ * index did not serve them: its ranges are unsummarized until a vacuum, and
+ * rows of one minute sit next to each other only roughly. The daily table is
+ * small enough to scan.
+ */
+const bucketIndex = (name: string) =>
+  name === 'plant_rollup_day'
+    ? `CREATE INDEX IF NOT EXISTS ${name}_bucket_brin ON ${name} USING brin (bucket);`
+    : `CREATE INDEX IF NOT EXISTS ${name}_bucket ON ${name} (bucket);
+DROP INDEX IF EXISTS ${name}_bucket_brin;`;
 
 /**
  * Telemetry schema. Rollups are kept per machine and minute, hour and day

@@ -189,9 +189,11 @@ export class OeeQueries {
     // keeps the current hour and day up to date, so a window that reaches now
     // reads its end from the coarse rows too.
     const to = q.to.getTime() >= this.now() ? Math.ceil(q.to.getTime() / g.stepMs) * g.stepMs : q.to.getTime();
-    // Daily rows are few: read them by the filter. Hourly and minute rows are
-    // read per machine (index range scans on the primary key (site, line,
-    // machine, bucket)), which does not grow with the table.
+    // Daily rows are few: read them by the filter. Hourly and minute rows
+    // span less than a day at each end of a window: for one line they are
+    // read per machine (range scans on the primary key (site, line, machine,
+    // bucket)); for a site or the plant, by time (the bucket index), since
+    // per-machine reads then touch one heap page per row.
     const rollupParams = [...params];
     const cols = Object.values(SUM_COLUMNS).map(c => `r.${c}`).join(', ');
     const by = (alias: string) =>
@@ -200,7 +202,7 @@ export class OeeQueries {
       const where = ranges
         .map(([a, b]) => `(r.bucket >= $${rollupParams.push(new Date(a))} AND r.bucket < $${rollupParams.push(new Date(b))})`)
         .join(' OR ');
-      return table === 'plant_rollup_day'
+      return table === 'plant_rollup_day' || !q.line
         ? `SELECT r.site, r.line, r.machine, r.bucket, ${cols} FROM ${table} r WHERE (${where})${by('r')}`
         : `SELECT pm.site, pm.line, pm.machine, r.bucket, ${cols} FROM plant_machine pm CROSS JOIN LATERAL
              (SELECT r.bucket, ${cols} FROM ${table} r
