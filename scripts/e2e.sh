@@ -42,7 +42,7 @@ trap cleanup EXIT
 # `up == 0` fires the guide's ServiceDown rule after its 1 m, into Alertmanager.
 printf '[{"targets":["127.0.0.1:9"],"labels":{"service":"scada-service","e2e":"plantops-portal"}}]\n' >"$dead_target"
 
-# The Kubernetes API double, seeded with scada-service's Deployment and pods.
+# The Kubernetes API double, seeded with scada-service's Deployment and pods, and the ArgoCD API double.
 rm -f .services/e2e-kubernetes.json
 node --require @backstage/cli/config/nodeTransform.cjs packages/app/e2e-tests/support/kubernetesDouble.ts \
   .services/e2e-kubernetes.json >.services/e2e-kubernetes.log 2>&1 &
@@ -53,8 +53,10 @@ until [ -s .services/e2e-kubernetes.json ]; do
 done
 PLANTOPS_E2E_K8S_URL=$(node -p 'require("./.services/e2e-kubernetes.json").url')
 PLANTOPS_E2E_K8S_TOKEN=$(node -p 'require("./.services/e2e-kubernetes.json").token')
-export PLANTOPS_E2E_K8S_URL PLANTOPS_E2E_K8S_TOKEN
-log "Kubernetes API double on $PLANTOPS_E2E_K8S_URL"
+PLANTOPS_E2E_ARGOCD_URL=$(node -p 'require("./.services/e2e-kubernetes.json").argocd.url')
+PLANTOPS_E2E_ARGOCD_TOKEN=$(node -p 'require("./.services/e2e-kubernetes.json").argocd.token')
+export PLANTOPS_E2E_K8S_URL PLANTOPS_E2E_K8S_TOKEN PLANTOPS_E2E_ARGOCD_URL PLANTOPS_E2E_ARGOCD_TOKEN
+log "Kubernetes API double on $PLANTOPS_E2E_K8S_URL, ArgoCD API double on $PLANTOPS_E2E_ARGOCD_URL"
 
 log "starting the portal for the browser tests (log: $portal_log)"
 setsid yarn start --config "$PWD/app-config.yaml" --config "$PWD/app-config.e2e.yaml" >"$portal_log" 2>&1 &

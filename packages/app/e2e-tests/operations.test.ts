@@ -23,7 +23,9 @@ test('the guest dry-runs the deploy template for staging and sees the plan', asy
   await expect(
     page.getByText(/Plan for Deploy a service on component:default\/scada-service \(staging\): plant:argocd:sync, plant:kubernetes:rollout-status \(dry-run: nothing will change\)/).first(),
   ).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByText(/Dry-run: nothing changed\. Synced component:default\/scada-service in staging/).first()).toBeVisible();
+  // The steps planned against the ArgoCD and Kubernetes doubles; the summary says nothing changed.
+  await expect(page.getByText('Dry-run: nothing was changed').first()).toBeVisible();
+  await expect(page.getByText(/Would sync ArgoCD application iip-platform-prod \(instance iip\) from 9b7e3d0 to its target revision/).first()).toBeVisible();
   await page.screenshot({ path: 'test-results/deploy-dry-run.png', fullPage: true });
 });
 
