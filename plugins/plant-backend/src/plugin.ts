@@ -80,7 +80,10 @@ export const plantPlugin = createBackendPlugin({
           stops.push(() => ingestor.stop());
         }
         // OPC UA subscriptions to the Site entities' connectors (plant.telemetry.opcua.enabled).
-        const stopOpcUa = await startOpcUaSites({ config, scheduler, catalog, auth, writer, logger });
+        const opcuaBatch = onBatch('opcua');
+        const stopOpcUa = await startOpcUaSites({
+          config, scheduler, catalog, auth, writer, logger, onBatch: r => opcuaBatch(0, r),
+        });
         if (stopOpcUa) stops.push(stopOpcUa);
         const simulatorEnabled = config.getOptionalBoolean('plant.simulator.enabled') ?? !kafka;
         if (simulatorEnabled) {

@@ -22,7 +22,7 @@ import {
   UserIdentityInfo,
   UserTokenType,
 } from 'node-opcua-client';
-import type { RollupWriter } from './RollupWriter';
+import type { BatchResult, RollupWriter } from './RollupWriter';
 
 /** NodeIds (e.g. `ns=1;s=plant.line-1.filler.State`) of one machine's variables. */
 export interface OpcUaNodeMap {
@@ -86,6 +86,11 @@ export interface OpcUaIngestorOptions {
   maxQueuedEvents?: number;
   /** Reconnect backoff (node-opcua connectionStrategy), ms. */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Called with each committed write, as KafkaIngestor's onBatch: the plugin
+   * feeds its ingestion metrics and live updates from it.
+   */
+  onBatch?: (result: BatchResult) => void;
 }
 
 export interface OpcUaIngestorCounters {
@@ -759,8 +764,9 @@ export class OpcUaIngestor {
     const size = this.o.maxBatchSize ?? 500;
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, size);
+      let result: BatchResult;
       try {
-        await this.o.writer.applyEvents(this.source, batch);
+        result = await this.o.writer.applyEvents(this.source, batch);
       } catch (e) {
         this.stats.writeFailures++;
         this.consecutiveWriteFailures++;
@@ -780,6 +786,12 @@ export class OpcUaIngestor {
       this.consecutiveWriteFailures = 0;
       this.queue.splice(0, batch.length);
       this.stats.forwarded += batch.length;
+      // Committed: a failing listener must not make the batch look unwritten.
+      try {
+        this.o.onBatch?.(result);
+      } catch (e) {
+        this.logger.warn(`OPC UA ${this.endpoint}: onBatch failed: ${errorText(e)}`);
+      }
     }
   }
 }

@@ -1,4 +1,10 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { plantPlugin } from '../plugin';
+import { PLANT_TELEMETRY_CHANNEL } from '../LivePublisher';
 import {
   parseTelemetryEvent,
   ProductionLineEntity,
@@ -93,4 +99,73 @@ describe('OPC UA subscriptions from the Site entities', () => {
       await db.drop();
     }
   }, 90_000);
+
+  it('feeds the ingestion metrics and live signals of the plugin, as Kafka does', async () => {
+    const db = await createTestDatabase();
+    const server = new PlantOpcUaServer({ tickMs: 0, simulation: { seed: 5, startTime: '2025-03-03T07:30:00.000Z' } });
+    const url = await server.start();
+    const published: { channel: string; message: { site: string; line: string } }[] = [];
+    const signals = createServiceFactory({
+      service: signalsServiceRef,
+      deps: {},
+      factory: () => ({ publish: async (s: any) => void published.push(s) }),
+    });
+    const all = server.simulator.snapshot().map(({ site, line, machine }) => ({ site, line, machine }));
+    const machines = all.filter(m => m.site === all[0].site && m.line === all[0].line);
+    const { site, lines } = entities(url, machines);
+    const dbUrl = new URL(process.env.PLANTOPS_TEST_PG_URL!);
+    dbUrl.pathname = `/${db.name}`;
+    const backend = await startTestBackend({
+      features: [
+        plantPlugin,
+        signals,
+        catalogServiceMock.factory({ entities: [site, ...lines] }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            plant: {
+              telemetry: { database: { connection: dbUrl.toString() }, opcua: { enabled: true, pollSeconds: 5 } },
+              simulator: { enabled: false },
+            },
+          },
+        }),
+      ],
+    });
+    try {
+      // The initial values of the subscribed machines are the first OPC UA batch.
+      const applied = async () => {
+        const text = (await request(backend.server).get('/api/plant/metrics')).text;
+        const m = /plant_ingested_events_total\{source="opcua",outcome="applied"\} (\d+)/.exec(text);
+        return { n: m ? Number(m[1]) : 0, text };
+      };
+      const deadline = Date.now() + 60_000;
+      let metrics = await applied();
+      while (metrics.n < machines.length && Date.now() < deadline) {
+        await new Promise(res => setTimeout(res, 250));
+        metrics = await applied();
+      }
+      expect(metrics.n).toBeGreaterThanOrEqual(machines.length);
+      // Since the previous scrape nothing new came (tickMs 0): the rate a scrape
+      // sees is what arrived since the one before, so read it after new values.
+      server.advance(120);
+      const rateDeadline = Date.now() + 30_000;
+      let rate = 0;
+      while (rate === 0 && Date.now() < rateDeadline) {
+        await new Promise(res => setTimeout(res, 500));
+        const text = (await request(backend.server).get('/api/plant/metrics')).text;
+        rate = Number(/^ms5_data_ingestion_rate (\S+)$/m.exec(text)?.[1] ?? 0);
+      }
+      expect(rate).toBeGreaterThan(0);
+      expect(published).toContainEqual(
+        expect.objectContaining({
+          channel: PLANT_TELEMETRY_CHANNEL,
+          message: expect.objectContaining({ site: machines[0].site, line: machines[0].line }),
+        }),
+      );
+    } finally {
+      await backend.stop();
+      await server.stop();
+      await db.drop();
+    }
+  }, 120_000);
 });

@@ -1,5 +1,10 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { ProductionLineEntity, SiteEntity } from '@plantops/backstage-plugin-plant-common';
+import {
+  isProductionLineEntity,
+  isSiteEntity,
+  ProductionLineEntity,
+  SiteEntity,
+} from '@plantops/backstage-plugin-plant-common';
 import { OpcUaIngestor, OpcUaIngestorOptions, OpcUaMachine, OpcUaSecurityPolicy } from './OpcUaIngestor';
 
 /** One OPC UA connector of a Site, with the machines its lines read through it. */
@@ -78,7 +83,10 @@ export class OpcUaSites {
   private reported = new Set<string>();
 
   constructor(
-    private readonly options: Pick<OpcUaIngestorOptions, 'writer' | 'logger' | 'samplingIntervalMs' | 'publishingIntervalMs'> & {
+    private readonly options: Pick<
+      OpcUaIngestorOptions,
+      'writer' | 'logger' | 'samplingIntervalMs' | 'publishingIntervalMs' | 'onBatch'
+    > & {
       onIngestor?: (ingestor: OpcUaIngestor, plan: ConnectorPlan) => void;
     },
   ) {}
@@ -112,6 +120,7 @@ export class OpcUaSites {
           logger: this.options.logger,
           samplingIntervalMs: this.options.samplingIntervalMs,
           publishingIntervalMs: this.options.publishingIntervalMs,
+          onBatch: this.options.onBatch,
         });
       } catch (e) {
         this.options.logger.warn(`Site ${plan.site} connector ${plan.connector}: ${(e as Error).message}`);
@@ -145,15 +154,16 @@ export async function startOpcUaSites(options: {
   auth: import('@backstage/backend-plugin-api').AuthService;
   writer: OpcUaIngestorOptions['writer'];
   logger: import('@backstage/backend-plugin-api').LoggerService;
+  /** Each committed write of any connector (metrics, live updates). */
+  onBatch?: OpcUaIngestorOptions['onBatch'];
 }): Promise<(() => Promise<void>) | undefined> {
-  const { config, scheduler, catalog, auth, writer, logger } = options;
+  const { config, scheduler, catalog, auth, writer, logger, onBatch } = options;
   if (!config.getOptionalBoolean('plant.telemetry.opcua.enabled')) return undefined;
   const pollSeconds = config.getOptionalNumber('plant.telemetry.opcua.pollSeconds') ?? 60;
   if (!Number.isFinite(pollSeconds) || pollSeconds < 5) {
     throw new Error(`plant.telemetry.opcua.pollSeconds must be at least 5, got ${pollSeconds}; raise it or leave it out for 60`);
   }
-  const sites = new OpcUaSites({ writer, logger });
-  const { isSiteEntity, isProductionLineEntity } = await import('@plantops/backstage-plugin-plant-common');
+  const sites = new OpcUaSites({ writer, logger, onBatch });
   await scheduler.scheduleTask({
     id: 'plant-opcua-sites',
     scope: 'local',
