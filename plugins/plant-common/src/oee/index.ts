@@ -5,3 +5,4 @@ export * from './elements';
 export * from './computeOee';
 export * from './losses';
 export * from './shiftCalendar';
+export * from './zonedTime';

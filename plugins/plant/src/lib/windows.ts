@@ -1,15 +1,17 @@
-import type {
-  SiteShift,
-  ShiftWeekday,
-} from '@plantops/backstage-plugin-plant-common';
-import type { TrendResolution } from '../api';
 import {
   addDays,
   formatLocal,
   localDate,
   weekdayOf,
-  zonedTime,
-} from './zonedTime';
+  zonedTime as zonedMs,
+  type SiteShift,
+  type ShiftWeekday,
+  type LocalDate,
+} from '@plantops/backstage-plugin-plant-common';
+import type { TrendResolution } from '../api';
+
+const zonedTime = (date: LocalDate, hhmm: string, timeZone: string) =>
+  new Date(zonedMs(date, hhmm, timeZone));
 
 const WEEKDAYS: ShiftWeekday[] = [
   'Sun',

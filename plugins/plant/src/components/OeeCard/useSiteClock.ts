@@ -3,11 +3,11 @@ import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import {
   SiteEntityV1alpha1,
+  isKnownTimeZone,
   isSiteEntity,
 } from '@plantops/backstage-plugin-plant-common';
 import useAsync from 'react-use/esm/useAsync';
 import { SiteClock } from '../../lib/windows';
-import { isKnownTimeZone } from '../../lib/zonedTime';
 import { PlantScope } from '../../lib/scope';
 
 export function clockOf(site: SiteEntityV1alpha1): SiteClock {

@@ -5,13 +5,13 @@ import {
 } from '@backstage/catalog-model';
 import {
   ProductionLineEntity,
+  isKnownTimeZone,
   isProductionLineEntity,
   isSiteEntity,
 } from '@plantops/backstage-plugin-plant-common';
 import type { MachineStatus } from '../../api';
 import { siteRefOf } from '../../lib/scope';
 import { parseInstant } from '../../lib/relativeTime';
-import { isKnownTimeZone } from '../../lib/zonedTime';
 import { StateTone, TONES, toneOf } from '../PlantOverview/states';
 
 /** A site whose newest machine event is older than this is stale. */
