@@ -86,6 +86,8 @@ describe('alerts: real Prometheus with the guide rules firing into a real Alertm
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         mockServices.rootConfig.factory({
           data: {
+            // The on-call routes link runbook steps to the app.
+            app: { baseUrl: 'http://localhost:3000' },
             plant: {
               telemetry: { database: { connection: url.toString() } },
               simulator: { enabled: false },
