@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ALERT_TIMEOUT, SCADA, createDryRunTask, signIn } from './support/session';
+import { ALERT_TIMEOUT, SCADA, signIn } from './support/session';
 
 // Issue 7: on-call starts an incident from the firing ServiceDown on the Now
 // page, lands on its runbook beside the live state, launches the runbook's
@@ -44,8 +44,18 @@ test('from a firing alert to its runbook, a dry-run template step, and the incid
   await runRollback.click();
   await expect(page).toHaveURL(/\/create\/templates\/default\/rollback/);
   await page.screenshot({ path: 'test-results/rollback-form.png', fullPage: true });
-  const taskUrl = await createDryRunTask(page, 'scada-service');
-  const taskId = taskUrl.split('/create/tasks/')[1];
+  // Each page waited for (a helper that checks visibility without waiting can
+  // run out of clicks on a slow machine and never reach Create).
+  await expect(page.getByRole('checkbox', { name: /Dry-run/ })).toBeChecked();
+  await page.getByRole('button', { name: 'Next' }).click();
+  const confirm = page.getByRole('textbox', { name: /Type the target's name to confirm/ });
+  await expect(confirm).toBeVisible();
+  await confirm.fill('scada-service');
+  // The production change record is hidden from the guest, so Confirm is the last page.
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(/\/create\/tasks\/[0-9a-f-]+/);
+  const taskId = page.url().split('/create/tasks/')[1];
   await expect(page.getByText(/\(dry-run: nothing will change\)/).first()).toBeVisible({ timeout: 120_000 });
   await expect(page.getByText(/Would roll iip-applications\/deployment\/scada-service back from revision 2 .* to the template of revision 1/).first()).toBeVisible({ timeout: 120_000 });
   await page.screenshot({ path: 'test-results/rollback-dry-run.png', fullPage: true });
