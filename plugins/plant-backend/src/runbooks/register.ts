@@ -68,7 +68,8 @@ export async function addOnCallRoutes(deps: OnCallDeps) {
     store: incidents,
     tasks,
     logger: logger.child({ feature: 'incident-tasks' }),
-    appBaseUrl: config.getString('app.baseUrl'),
+    // Absolute links end up in post-mortems; without app.baseUrl they stay relative.
+    appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
     waitMinutes: c?.getOptionalNumber('taskWaitMinutes'),
   });
   await scheduler.scheduleTask({
