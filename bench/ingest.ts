@@ -4,7 +4,7 @@
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/ingest.ts \
  *     [--events 1000000] [--brokers 127.0.0.1:29092] [--partitions 6] \
- *     [--configs 2x5000,6x5000] [--timeout-s 60] [--skip-bare] [--no-profile] \
+ *     [--configs 2x20000,6x20000] [--timeout-s 60] [--skip-bare] [--no-profile] \
  *     [--writer-chunks 3333,50000 | none] [--writer-events 200000] [--regenerate]
  *
  * A config is <partitionsConsumedConcurrently>x<chunkSize>.
@@ -43,7 +43,7 @@ const BROKERS = a
   .str('brokers', process.env.PLANTOPS_BENCH_KAFKA_BROKERS ?? '127.0.0.1:29092')
   .split(',');
 const CONFIGS = a
-  .str('configs', '2x5000,6x5000')
+  .str('configs', '2x20000,6x20000')
   .split(',')
   .map(c => {
     const [conc, chunk] = c.split('x').map(Number);

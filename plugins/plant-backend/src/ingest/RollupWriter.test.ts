@@ -179,4 +179,22 @@ describe('RollupWriter on PostgreSQL', () => {
       FROM plant_rollup_minute_p203103`);
     expect(r.rows[0]).toEqual({ machines: 4, executing: 2400 });
   });
+
+  it('lets concurrent transactions of one writer create the same new month partition', async () => {
+    // One writer, as KafkaIngestor runs it with partitionsConsumedConcurrently > 1:
+    // a partition one transaction creates is not visible to the others until it commits.
+    const shared = writer();
+    const month = Date.parse('2032-05-10T00:00:00Z');
+    const atMonth = (s: number) => new Date(month + s * 1000).toISOString();
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map(p => shared.applyBatch('kafka:race1', p, [
+        { offset: '0', value: JSON.stringify({ ...m, machine: `m${p}`, type: 'machineState', state: 'Executing', sourceTimestamp: atMonth(0) }) },
+        { offset: '1', value: JSON.stringify({ ...m, machine: `m${p}`, type: 'machineState', state: 'Idle', sourceTimestamp: atMonth(600) }) },
+      ])),
+    );
+    expect(results.map(r => r.applied)).toEqual([2, 2, 2, 2, 2, 2]);
+    const r = await pool.query(`SELECT count(DISTINCT machine)::int AS machines, sum(executing_s)::float AS executing
+      FROM plant_rollup_day_p203205`);
+    expect(r.rows[0]).toEqual({ machines: 6, executing: 3600 });
+  });
 });

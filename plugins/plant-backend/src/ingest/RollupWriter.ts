@@ -232,6 +232,12 @@ const DEAD_CONFLICT = (existing: string) =>
 export class RollupWriter {
   /** Partitions seen recently; forgotten after a while, as retention may drop one. */
   private readonly knownPartitions = new Map<string, number>();
+  /**
+   * Partitions each open transaction made sure of. They count as known only
+   * once it commits: before that, other transactions cannot see a partition
+   * it created, and must wait on the parent's lock in ensurePartition.
+   */
+  private readonly pendingPartitions = new Map<PoolClient, string[]>();
 
   constructor(
     private readonly pool: Pool,
@@ -256,15 +262,20 @@ export class RollupWriter {
 
   private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const partitions: string[] = [];
+    this.pendingPartitions.set(client, partitions);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
+      const until = Date.now() + 600_000;
+      for (const name of partitions) this.knownPartitions.set(name, until);
       return result;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
     } finally {
+      this.pendingPartitions.delete(client);
       client.release();
     }
   }
@@ -605,7 +616,7 @@ export class RollupWriter {
     }
     for (const [name, ms] of months) {
       await ensurePartition(client, ms, table);
-      this.knownPartitions.set(name, now + 600_000);
+      this.pendingPartitions.get(client)?.push(name);
     }
   }
 
