@@ -166,7 +166,6 @@ async function timeQuery(fn: () => Promise<unknown[]>, warmUp: boolean) {
 async function main() {
   const started = new Date();
   const machine = machineLine();
-  const load0 = loadavg();
   // The plugin's pool settings (openTelemetryDatabase): no JIT, no parallel workers.
   const db = await createBenchDatabase('oee', { max: LOAD_CONNECTIONS + 1, options: TELEMETRY_SESSION_OPTIONS });
   try {
@@ -270,8 +269,7 @@ async function main() {
     out.push(`## bench/oee-queries.ts: ${started.toISOString()}`);
     out.push('');
     out.push(
-      `Machine: ${machine}. Load average at start ${load0.map(l => l.toFixed(1)).join(' ')}. ` +
-        'Other processes may have been running.',
+      `Machine: ${machine}. Other processes may have been running.`,
     );
     out.push(
       `PostgreSQL settings: ${settings.rows.map(r => `${r.name}=${r.setting}${r.unit ?? ''}`).join(', ')}.`,
