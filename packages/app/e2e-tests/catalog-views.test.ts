@@ -13,6 +13,10 @@ test('the Kubernetes tab of scada-service shows its Deployment and pods', async 
   await expect(cluster).toBeVisible();
   await expect(cluster).toContainText('2 pods');
   await expect(cluster).toContainText('No pods with errors');
+  // Every object type the plugin fetches (HPAs, Jobs, CronJobs, LimitRanges,
+  // ResourceQuotas, ...) answered: no warning panel naming a failed resource.
+  await expect(page.getByText('There was a problem retrieving Kubernetes objects')).toHaveCount(0);
+  await expect(page.getByText(/Error fetching Kubernetes resource|Error communicating with Kubernetes/)).toHaveCount(0);
   await cluster.click();
   await expect(page.getByText('scada-service', { exact: true }).first()).toBeVisible();
   // Expand the Deployment's row (its name opens a drawer instead) to list its pods.
