@@ -332,6 +332,9 @@ describe('templates', () => {
             data: {
               app: { baseUrl: 'http://localhost:3000' },
               permission: { enabled: true },
+              // stop() then waits for the task workers' loops, which otherwise can
+              // still be querying when the test database is destroyed.
+              scaffolder: { EXPERIMENTAL_gracefulShutdown: true },
               plant: { ...plantConfig, ...rolesConfig().plant },
             },
           }),

@@ -11,6 +11,7 @@ import {
   ZERO_TIME_ELEMENTS,
 } from '@plantops/backstage-plugin-plant-common';
 import { columnFor } from '../ingest/RollupWriter';
+import { withoutRounding } from './rounding';
 import { ROLLUP_TABLES } from '../database/schema';
 import type { MachineState } from '../ingest/types';
 
@@ -356,7 +357,7 @@ function toGroup(key: OeeGroup['key'], s: Sums, machines: number): OeeGroup {
       idealTimeProduced: s.ideal,
       idealTimeGood: s.ideal_good,
       idealTimeStartupRejects: s.ideal_startup,
-      idealTimeProductionRejects: s.ideal - s.ideal_good - s.ideal_startup,
+      idealTimeProductionRejects: withoutRounding(s.ideal - s.ideal_good - s.ideal_startup),
     },
   };
   return { key, machines, elements, result: computeOee(elements), losses: sixBigLosses(elements) };
