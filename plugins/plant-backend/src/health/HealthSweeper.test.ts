@@ -114,16 +114,7 @@ describe('HealthSweeper with the real PostgreSQL, HTTP servers and an OPC UA ser
 
   it('takes a Site down within two sweeps when its OPC UA server dies, and back up when it returns', async () => {
     const store = new HealthStore(db.pool);
-    const site: Entity = {
-      apiVersion: 'plantops.io/v1alpha1',
-      kind: 'Site',
-      metadata: { name: 'plant-x', namespace: 'default' },
-      spec: {
-        type: 'edge-site', owner: 'group:default/team', region: 'eu', plantCode: 'X', timezone: 'UTC',
-        shiftCalendar: { shifts: [] },
-        connectors: { opcua: [{ name: 'plc1', endpointUrl: opcuaUrl, securityMode: 'None', securityPolicy: 'None' }] },
-      },
-    };
+    const site = plantX(opcuaUrl);
     const lastChange = new Date(Date.now() - 10_000);
     const probe = new OpcUaProbe({ lastDataChange: async name => (name === 'plant-x' ? lastChange : undefined) });
     const sweeper = new HealthSweeper(

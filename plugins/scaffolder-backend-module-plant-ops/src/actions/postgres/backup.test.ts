@@ -2,30 +2,20 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { createPostgresBackupAction } from './backup';
 import { createPostgresRestoreAction } from './restore';
 import { FilesystemBackupStore, sha256File } from './backupStore';
 import { capture, makeDeps, resource, run } from '../../lib/__testUtils__/actionHarness';
+import { PG, sql } from './testing/sql';
 
 jest.setTimeout(120_000);
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 const prefix = `pobk_${randomBytes(3).toString('hex')}`;
 const source = `${prefix}_src`;
 // The server trusts loopback, so this is never checked; it stands for the secret that must never show.
 const password = `pw-${randomBytes(12).toString('hex')}`;
 let dir: string;
 
-async function sql(database: string, text: string, params: unknown[] = []) {
-  const c = new Client({ ...PG, database });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 function setup() {
   const cap = capture();

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
-import { Client } from 'pg';
 import S3rver from 's3rver';
 import { createPostgresBackupAction } from '../backup';
 import { createPostgresRestoreAction } from '../restore';
 import { capture, makeDeps, resource, run } from '../../../lib/__testUtils__/actionHarness';
 import { S3BackupStore, s3SettingsFromConfig, sha256File, storeFromConfig } from '.';
+import { PG, sql } from '../testing/sql';
 
 jest.setTimeout(120_000);
 
@@ -19,7 +19,6 @@ jest.setTimeout(120_000);
 const accessKeyId = `PLANTOPS${randomBytes(6).toString('hex').toUpperCase()}`;
 const secretAccessKey = `s3-secret-${randomBytes(16).toString('hex')}`;
 const bucket = 'plant-backups';
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 const prefix = `pos3_${randomBytes(3).toString('hex')}`;
 const source = `${prefix}_src`;
 const pgPassword = `pw-${randomBytes(12).toString('hex')}`;
@@ -28,15 +27,6 @@ let endpoint: string;
 let dir: string;
 let raw: S3Client;
 
-async function sql(database: string, text: string, params: unknown[] = []) {
-  const c = new Client({ ...PG, database });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 async function closedPort(): Promise<number> {
   const srv = net.createServer();
