@@ -32,6 +32,7 @@ import {
   runBench,
   sleep,
   startPlantServers,
+  stopChild,
   table,
   waitForMessage,
 } from './lib';
@@ -442,13 +443,7 @@ async function main() {
     console.log(out.join('\n'));
   } finally {
     for (const i of ingestors) await i.stop().catch(() => undefined);
-    if (proc.connected) {
-      proc.send({ type: 'exit' });
-      await new Promise(r => {
-        proc.once('exit', r);
-        setTimeout(r, 15_000);
-      });
-    }
+    await stopChild(proc);
     await db.drop();
   }
 }

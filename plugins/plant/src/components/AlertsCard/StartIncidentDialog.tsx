@@ -21,7 +21,7 @@ import { runbooksApiRef } from '../../api/RunbooksApi';
 const SEVERITY: Record<AlertSeverity, RunbookSeverity> = { critical: 'P1', warning: 'P2', info: 'P3', none: 'P4' };
 
 /** The runbook id of an alert's runbook link (`/runbooks/<id>?entity=...`). */
-export function runbookIdOf(runbookUrl: string | null): string | undefined {
+function runbookIdOf(runbookUrl: string | null): string | undefined {
   if (!runbookUrl) return undefined;
   const m = new URL(runbookUrl, 'http://portal').pathname.match(/\/runbooks\/([^/]+)$/);
   return m && m[1] !== 'incidents' ? decodeURIComponent(m[1]) : undefined;

@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { BackupManifest } from './types';
+import { newestFirst, type BackupManifest } from './types';
 
 export interface RetentionPolicy {
   keep: number;
@@ -8,7 +8,7 @@ export interface RetentionPolicy {
 
 /** The backups a policy deletes: beyond the newest `keep`, or older than maxAgeDays; never `protect` (the one just made). */
 export function expiredBackups(backups: BackupManifest[], policy: RetentionPolicy, now: Date, protect?: string): BackupManifest[] {
-  const sorted = [...backups].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const sorted = newestFirst([...backups]);
   const cutoff = now.getTime() - policy.maxAgeDays * 86_400_000;
   return sorted.filter(
     (m, index) => m.id !== protect && (index >= policy.keep || new Date(m.createdAt).getTime() < cutoff),
