@@ -38,8 +38,8 @@ metadata: { name: plant-db }
 spec: { type: database, owner: group:default/dba-team }
 `;
 
-/** What the catalog file holds once the edge cluster and the claiming Component are added. */
-const after = (edgeUrl: string) => `${BEFORE}---
+/** The catalog file once the edge cluster Resource is added. */
+const withCluster = (edgeUrl: string) => `${BEFORE}---
 apiVersion: backstage.io/v1alpha1
 kind: Resource
 metadata:
@@ -48,7 +48,10 @@ metadata:
     kubernetes.io/api-server: ${edgeUrl}
     kubernetes.io/skip-tls-verify: 'true'
 spec: { type: kubernetes-cluster, owner: group:default/edge-team }
----
+`;
+
+/** Then a Component declared here claims the oee-api workloads. */
+const withClaim = (edgeUrl: string) => `${withCluster(edgeUrl)}---
 apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
@@ -115,7 +118,8 @@ describe('Kubernetes discovery that ran before the catalog had its clusters and 
     jest.restoreAllMocks();
   });
 
-  it('catches up by itself once the cluster Resource and the claiming Component appear', async () => {
+  // The two steps run in order: the second starts from what the first left.
+  it('runs discovery by itself once the cluster Resource appears', async () => {
     // First run: edge-k3s is unknown and nothing claims oee-api, so oee-api becomes a Component of its own.
     await scheduler.triggerTask(DISCOVERY_TASK_ID);
     await eventually(async () => {
@@ -126,9 +130,10 @@ describe('Kubernetes discovery that ran before the catalog had its clusters and 
     expect(logged.join('\n')).toMatch(/cluster edge-k3s failed, keeping its last known workloads: .*no Kubernetes cluster "edge-k3s"/);
     expect(await component('line-gateway')).toBeUndefined();
     const edgeListsBefore = edge.requests.length;
+    const logFrom = logged.length;
 
-    // The catalog file gains the cluster Resource and a Component claiming oee-api; nobody triggers discovery.
-    dir.setContent({ 'catalog.yaml': after(edge.url) });
+    // The catalog file gains the cluster Resource; nobody triggers discovery.
+    dir.setContent({ 'catalog.yaml': withCluster(edge.url) });
 
     const gateway = await eventually(async () => {
       const e = await component('line-gateway');
@@ -141,6 +146,24 @@ describe('Kubernetes discovery that ran before the catalog had its clusters and 
     });
     expect(gateway.spec?.dependsOn).toEqual(['resource:default/edge-k3s']);
     expect(edge.requests.length).toBeGreaterThan(edgeListsBefore);
+    // The run was asked for by the cluster Resource, and only by it.
+    await eventually(async () => {
+      expect(logged.slice(logFrom).join('\n')).toMatch(
+        /Kubernetes discovery: run requested because cluster Resource edge-k3s is new to discovery/,
+      );
+    });
+    expect(logged.slice(logFrom).join('\n')).not.toMatch(/claims kubernetes-id/);
+    // Nothing claims oee-api yet: discovery's own Component stays.
+    expect((await component('oee-api'))?.metadata.annotations?.['backstage.io/managed-by-location']).toBe(
+      'plant-kubernetes-discovery:oee-api',
+    );
+  });
+
+  it('runs discovery by itself once a Component declared elsewhere claims a discovered workload', async () => {
+    const logFrom = logged.length;
+
+    // The catalog file gains a Component claiming oee-api; nobody triggers discovery.
+    dir.setContent({ 'catalog.yaml': withClaim(edge.url) });
 
     // oee-api's workloads now enrich the Component that claims them, and discovery's own one is gone.
     const portal = await eventually(async () => {
@@ -154,6 +177,10 @@ describe('Kubernetes discovery that ran before the catalog had its clusters and 
       'plantops.io/kubernetes-clusters': 'central',
       'backstage.io/managed-by-location': expect.stringMatching(/^file:/),
     });
-    expect(logged.join('\n')).toMatch(/Kubernetes discovery: run requested because .*(cluster Resource edge-k3s is new to discovery|component oee-portal claims kubernetes-id oee-api)/);
+    await eventually(async () => {
+      expect(logged.slice(logFrom).join('\n')).toMatch(
+        /Kubernetes discovery: run requested because component oee-portal claims kubernetes-id oee-api/,
+      );
+    });
   });
 });
