@@ -1,11 +1,11 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonValue } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { ApprovalsClient, type ApprovalRecord } from './ApprovalsClient';
 import { examples } from './request.examples';
-import { dryRunField, isDryRun } from '../../lib/dryRun';
+import { dryRunField } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export const APPROVAL_ACTION_ID = 'plant:approval:request';
 export const APPROVAL_CATEGORIES = ['deploy', 'database', 'rotation', 'maintenance', 'backup', 'site'] as const;
@@ -68,80 +68,78 @@ export function createApprovalRequestAction(options: ApprovalActionOptions) {
       },
     },
     async handler(ctx) {
-      const dryRun = isDryRun(ctx);
       const { input } = ctx;
       const requester = ctx.user?.ref;
       if (!requester) {
         throw fieldError('user', 'the task has no signed-in user to request the approval', 'run the template signed in, not as a service');
       }
-      await audited(
-        auditor,
-        { action: APPROVAL_ACTION_ID, target: input.target, dryRun, actor: requester, taskId: ctx.task.id },
-        async () => {
-          if (dryRun) {
-            const planned = `would ask (${input.category}) a second person to approve "${input.title}" on ${input.target} (${input.environment}), waiting up to ${input.timeoutMinutes} min`;
-            ctx.logger.info(`[dry run] ${planned}`);
-            ctx.output('approvalId', 'dry-run');
-            ctx.output('approvedBy', 'dry-run');
-            ctx.output('decidedAt', new Date().toISOString());
-            ctx.output('url', `${appBaseUrl}/plant/approvals`);
-            return { planned };
-          }
-          // One request per task and key, also when a retried task runs this step again.
-          const id = await ctx.checkpoint({
-            key: `approval-request-${input.key}`,
-            fn: async () =>
-              (
-                await client.open({
-                  taskId: ctx.task.id,
-                  key: input.key,
-                  title: input.title,
-                  target: input.target,
-                  environment: input.environment,
-                  requester,
-                  templateRef: ctx.templateInfo?.entityRef,
-                  plan: (input.plan ?? null) as JsonValue,
-                  dryRunOutput: (input.dryRunOutput ?? null) as JsonValue,
-                  timeoutMinutes: input.timeoutMinutes,
-                })
-              ).id,
-          });
-          const url = `${appBaseUrl}/plant/approvals/${id}`;
-          ctx.logger.info(`Waiting for a second person to approve "${input.title}": ${url}`);
+      // The target is the text the template gives: nothing to resolve or read.
+      const op = await startOperation(ctx, auditor, async () => ({ id: input.target }));
+      const { dryRun } = op;
+      await op.run(APPROVAL_ACTION_ID, {}, async () => {
+        if (dryRun) {
+          const planned = `would ask (${input.category}) a second person to approve "${input.title}" on ${input.target} (${input.environment}), waiting up to ${input.timeoutMinutes} min`;
+          ctx.logger.info(`[dry run] ${planned}`);
+          ctx.output('approvalId', 'dry-run');
+          ctx.output('approvedBy', 'dry-run');
+          ctx.output('decidedAt', new Date().toISOString());
+          ctx.output('url', `${appBaseUrl}/plant/approvals`);
+          return { planned };
+        }
+        // One request per task and key, also when a retried task runs this step again.
+        const id = await ctx.checkpoint({
+          key: `approval-request-${input.key}`,
+          fn: async () =>
+            (
+              await client.open({
+                taskId: ctx.task.id,
+                key: input.key,
+                title: input.title,
+                target: input.target,
+                environment: input.environment,
+                requester,
+                templateRef: ctx.templateInfo?.entityRef,
+                plan: (input.plan ?? null) as JsonValue,
+                dryRunOutput: (input.dryRunOutput ?? null) as JsonValue,
+                timeoutMinutes: input.timeoutMinutes,
+              })
+            ).id,
+        });
+        const url = `${appBaseUrl}/plant/approvals/${id}`;
+        ctx.logger.info(`Waiting for a second person to approve "${input.title}": ${url}`);
 
-          let approval: ApprovalRecord = await client.get(id);
-          while (approval.status === 'pending') {
-            if (ctx.signal?.aborted) {
-              await client.close(id, 'cancelled', `task ${ctx.task.id} was cancelled`);
-              throw new Error(`Approval request ${id} withdrawn: the task was cancelled`);
-            }
-            if (Date.now() >= Date.parse(approval.expiresAt)) {
-              approval = await client.close(id, 'expired', `nobody decided within ${input.timeoutMinutes} min`);
-              break;
-            }
-            await sleep(Math.min(pollIntervalMs, Math.max(0, Date.parse(approval.expiresAt) - Date.now())), ctx.signal);
-            approval = await client.get(id);
+        let approval: ApprovalRecord = await client.get(id);
+        while (approval.status === 'pending') {
+          if (ctx.signal?.aborted) {
+            await client.close(id, 'cancelled', `task ${ctx.task.id} was cancelled`);
+            throw new Error(`Approval request ${id} withdrawn: the task was cancelled`);
           }
-          const comment = approval.comment ? `: ${approval.comment}` : '';
-          switch (approval.status) {
-            case 'approved':
-              break;
-            case 'denied':
-              throw new Error(`Denied by ${approval.decidedBy}${comment}. Nothing after this step ran.`);
-            case 'expired':
-              throw new Error(`Nobody approved "${input.title}" within ${input.timeoutMinutes} min; the request expired and nothing after this step ran. Run the template again when an approver is available.`);
-            default:
-              throw new Error(`Approval request ${id} is ${approval.status}${comment}; nothing after this step ran.`);
+          if (Date.now() >= Date.parse(approval.expiresAt)) {
+            approval = await client.close(id, 'expired', `nobody decided within ${input.timeoutMinutes} min`);
+            break;
           }
-          ctx.logger.info(`Approved by ${approval.decidedBy}${comment}`);
-          ctx.output('approvalId', id);
-          ctx.output('approvedBy', approval.decidedBy!);
-          ctx.output('decidedAt', approval.decidedAt!);
-          if (approval.comment) ctx.output('comment', approval.comment);
-          ctx.output('url', url);
-          return { approvalId: id, approvedBy: approval.decidedBy! };
-        },
-      );
+          await sleep(Math.min(pollIntervalMs, Math.max(0, Date.parse(approval.expiresAt) - Date.now())), ctx.signal);
+          approval = await client.get(id);
+        }
+        const comment = approval.comment ? `: ${approval.comment}` : '';
+        switch (approval.status) {
+          case 'approved':
+            break;
+          case 'denied':
+            throw new Error(`Denied by ${approval.decidedBy}${comment}. Nothing after this step ran.`);
+          case 'expired':
+            throw new Error(`Nobody approved "${input.title}" within ${input.timeoutMinutes} min; the request expired and nothing after this step ran. Run the template again when an approver is available.`);
+          default:
+            throw new Error(`Approval request ${id} is ${approval.status}${comment}; nothing after this step ran.`);
+        }
+        ctx.logger.info(`Approved by ${approval.decidedBy}${comment}`);
+        ctx.output('approvalId', id);
+        ctx.output('approvedBy', approval.decidedBy!);
+        ctx.output('decidedAt', approval.decidedAt!);
+        if (approval.comment) ctx.output('comment', approval.comment);
+        ctx.output('url', url);
+        return { approvalId: id, approvedBy: approval.decidedBy! };
+      });
     },
   });
 }

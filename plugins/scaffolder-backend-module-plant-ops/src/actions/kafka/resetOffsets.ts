@@ -2,12 +2,12 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { Admin } from 'kafkajs';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { Redactor } from '../../lib/redact';
 import { kafkaClient, resolveKafkaCluster } from './clusters';
 import { examples } from './resetOffsets.examples';
-import { dryRunField, isDryRun } from '../../lib/dryRun';
+import { dryRunField } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 interface PartitionPlan extends JsonObject {
   partition: number;
@@ -55,7 +55,6 @@ export function createKafkaResetOffsetsAction(deps: PlantOpsDeps) {
       },
     },
     async handler(ctx) {
-      const dryRun = isDryRun(ctx);
       const { topic, groupId, to } = ctx.input;
       let timestampMs: number | undefined;
       if (to === 'timestamp') {
@@ -66,77 +65,77 @@ export function createKafkaResetOffsetsAction(deps: PlantOpsDeps) {
         }
       }
       if (!groupId.trim()) throw fieldError('groupId', 'is empty', 'Give the consumer group id');
-      const credentials = await ctx.getInitiatorCredentials();
-      const cluster = await resolveKafkaCluster({ catalog, config }, credentials, 'broker', ctx.input.broker);
+      const op = await startOperation(ctx, auditor, async credentials => {
+        const cluster = await resolveKafkaCluster({ catalog, config }, credentials, 'broker', ctx.input.broker);
+        return { id: `${cluster.ref}/${topic}/${groupId}`, cluster };
+      });
+      const { cluster } = op.target;
+      const { dryRun } = op;
       const redactor = new Redactor();
       redactor.add(cluster.secret);
       const admin = kafkaClient(cluster).admin();
 
-      await audited(
-        auditor,
-        { action: 'plant:kafka:reset-offsets', target: `${cluster.ref}/${topic}/${groupId}`, to, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
-          try {
-            await admin.connect();
-            ctx.signal?.throwIfAborted();
-            const topics = await admin.listTopics();
-            if (!topics.includes(topic)) throw fieldError('topic', `no topic "${topic}" on ${cluster.name}`, 'Check the topic name (kafka-topics.sh --list)');
+      await op.run('plant:kafka:reset-offsets', { to }, async (): Promise<JsonObject> => {
+        try {
+          await admin.connect();
+          ctx.signal?.throwIfAborted();
+          const topics = await admin.listTopics();
+          if (!topics.includes(topic)) throw fieldError('topic', `no topic "${topic}" on ${cluster.name}`, 'Check the topic name (kafka-topics.sh --list)');
 
-            const group = await members(admin, groupId);
-            if (group.members.length > 0) {
-              throw fieldError(
-                'groupId',
-                `consumer group ${groupId} has ${group.members.length} active member(s): ${group.members.join(', ')}`,
-                'Stop its consumers (scale them to 0) and run the reset again',
-              );
-            }
-            const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-            const before = new Map(committed.partitions.map(p => [p.partition, p.offset === '-1' ? null : p.offset]));
-            const ends = await admin.fetchTopicOffsets(topic);
-            const byTime = timestampMs !== undefined ? await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs) : [];
-            const plan: PartitionPlan[] = ends
-              .map(e => {
-                let after = to === 'earliest' ? e.low : e.high;
-                if (to === 'timestamp') {
-                  const t = byTime.find(b => b.partition === e.partition)?.offset;
-                  // No message at or after the time: the end, as kafka-consumer-groups.sh does.
-                  after = t === undefined || t === '-1' ? e.high : t;
-                }
-                return { partition: e.partition, before: before.get(e.partition) ?? null, after };
-              })
-              .sort((a, b) => a.partition - b.partition);
-            for (const p of plan) ctx.logger.info(`${dryRun ? '[dry run] ' : ''}${topic}[${p.partition}] ${groupId}: ${p.before ?? 'none'} -> ${p.after}`);
-            ctx.output('groupState', group.state);
-            if (dryRun) {
-              ctx.output('partitions', plan);
-              return { partitions: plan };
-            }
-
-            const result = await ctx.checkpoint({
-              key: `kafka-reset-offsets:${cluster.name}:${topic}:${groupId}`,
-              fn: async () => {
-                ctx.signal?.throwIfAborted();
-                // A consumer may have joined since the first look: Kafka would refuse the commit anyway, say it plainly.
-                const again = await members(admin, groupId);
-                if (again.members.length > 0) {
-                  throw fieldError('groupId', `a consumer joined ${groupId} during the reset (${again.members.join(', ')}); nothing was changed`, 'Stop its consumers and run the reset again');
-                }
-                await admin.setOffsets({ groupId, topic, partitions: plan.map(p => ({ partition: p.partition, offset: p.after })) });
-                const [now] = await admin.fetchOffsets({ groupId, topics: [topic] });
-                const wrong = plan.filter(p => now.partitions.find(n => n.partition === p.partition)?.offset !== p.after);
-                if (wrong.length) throw new Error(`offsets after the reset differ from the plan on partitions ${wrong.map(w => w.partition).join(', ')}`);
-                return plan;
-              },
-            });
-            ctx.output('partitions', result);
-            return { partitions: result };
-          } catch (e) {
-            throw redactor.error(e);
-          } finally {
-            await admin.disconnect().catch(() => {});
+          const group = await members(admin, groupId);
+          if (group.members.length > 0) {
+            throw fieldError(
+              'groupId',
+              `consumer group ${groupId} has ${group.members.length} active member(s): ${group.members.join(', ')}`,
+              'Stop its consumers (scale them to 0) and run the reset again',
+            );
           }
-        },
-      );
+          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          const before = new Map(committed.partitions.map(p => [p.partition, p.offset === '-1' ? null : p.offset]));
+          const ends = await admin.fetchTopicOffsets(topic);
+          const byTime = timestampMs !== undefined ? await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs) : [];
+          const plan: PartitionPlan[] = ends
+            .map(e => {
+              let after = to === 'earliest' ? e.low : e.high;
+              if (to === 'timestamp') {
+                const t = byTime.find(b => b.partition === e.partition)?.offset;
+                // No message at or after the time: the end, as kafka-consumer-groups.sh does.
+                after = t === undefined || t === '-1' ? e.high : t;
+              }
+              return { partition: e.partition, before: before.get(e.partition) ?? null, after };
+            })
+            .sort((a, b) => a.partition - b.partition);
+          for (const p of plan) ctx.logger.info(`${dryRun ? '[dry run] ' : ''}${topic}[${p.partition}] ${groupId}: ${p.before ?? 'none'} -> ${p.after}`);
+          ctx.output('groupState', group.state);
+          if (dryRun) {
+            ctx.output('partitions', plan);
+            return { partitions: plan };
+          }
+
+          const result = await ctx.checkpoint({
+            key: `kafka-reset-offsets:${cluster.name}:${topic}:${groupId}`,
+            fn: async () => {
+              ctx.signal?.throwIfAborted();
+              // A consumer may have joined since the first look: Kafka would refuse the commit anyway, say it plainly.
+              const again = await members(admin, groupId);
+              if (again.members.length > 0) {
+                throw fieldError('groupId', `a consumer joined ${groupId} during the reset (${again.members.join(', ')}); nothing was changed`, 'Stop its consumers and run the reset again');
+              }
+              await admin.setOffsets({ groupId, topic, partitions: plan.map(p => ({ partition: p.partition, offset: p.after })) });
+              const [now] = await admin.fetchOffsets({ groupId, topics: [topic] });
+              const wrong = plan.filter(p => now.partitions.find(n => n.partition === p.partition)?.offset !== p.after);
+              if (wrong.length) throw new Error(`offsets after the reset differ from the plan on partitions ${wrong.map(w => w.partition).join(', ')}`);
+              return plan;
+            },
+          });
+          ctx.output('partitions', result);
+          return { partitions: result };
+        } catch (e) {
+          throw redactor.error(e);
+        } finally {
+          await admin.disconnect().catch(() => {});
+        }
+      });
     },
   });
 }

@@ -6,14 +6,14 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { Redactor } from '../../lib/redact';
 import { examples } from './backup.examples';
 import { type BackupManifest, type BackupStore, expiredBackups, NO_TARGET_HINT, retentionFromConfig, sha256File, storeFromConfig } from './backupStore';
 import { clientConfig, resolveInstance, withClient } from './instances';
 import { compareCounts, countRows, dropDatabase, listArchive, listTables, pgDump, pgRestore, serverIdentity } from './pgTools';
 import { quoteIdent } from './instances';
-import { dryRunField, isDryRun } from '../../lib/dryRun';
+import { dryRunField } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface BackupActionOptions extends PlantOpsDeps {
   /** Overrides plant.postgres.backup.target (tests). */
@@ -57,7 +57,6 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
       },
     },
     async handler(ctx) {
-      const dryRun = isDryRun(ctx);
       const store = options.store ?? storeFromConfig(config);
       if (!store) {
         throw new InputError(NO_TARGET_HINT);
@@ -65,131 +64,131 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
       const policy = { ...retentionFromConfig(config) };
       if (ctx.input.keep !== undefined) policy.keep = ctx.input.keep;
       if (ctx.input.maxAgeDays !== undefined) policy.maxAgeDays = ctx.input.maxAgeDays;
-      const credentials = await ctx.getInitiatorCredentials();
-      const instance = await resolveInstance({ catalog, config }, credentials, 'database', ctx.input.database);
+      const op = await startOperation(ctx, auditor, async credentials => {
+        const instance = await resolveInstance({ catalog, config }, credentials, 'database', ctx.input.database);
+        return { id: instance.ref, instance };
+      });
+      const { instance } = op.target;
+      const { dryRun } = op;
       const redactor = new Redactor();
       redactor.add(instance.password);
       const scrub = (t: string) => redactor.text(t);
 
-      await audited(
-        auditor,
-        { action: 'plant:postgres:backup', target: instance.ref, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
-          try {
-            const identity = await withClient(clientConfig(instance), async c => ({
-              ...(await serverIdentity(c)),
-              tables: await listTables(c),
-            }));
-            const existing = await store.list(instance.name, instance.database);
-            const plan = [
-              `pg_dump -Fc ${instance.database} on ${instance.name} (${identity.tables.length} tables) in one snapshot`,
-              'pg_restore --list, then restore into a scratch database and compare row counts per table; drop the scratch database',
-              `store with sha256 in ${store.describe()}`,
-              `retention: keep ${policy.keep}, max age ${policy.maxAgeDays} days (${existing.length} backups stored now)`,
-            ];
-            if (dryRun) {
-              const wouldDelete = expiredBackups(
-                [{ id: '(new)', createdAt: new Date().toISOString() } as BackupManifest, ...existing],
-                policy,
-                new Date(),
-                '(new)',
-              ).map(m => m.id);
-              for (const p of plan) ctx.logger.info(`[dry run] ${p}`);
-              ctx.output('plan', plan);
-              ctx.output('deletedBackups', wouldDelete);
-              return { plan, wouldDelete };
-            }
-
-            const manifest = await ctx.checkpoint({
-              key: `postgres-backup:${instance.name}:${instance.database}`,
-              fn: async () => (await dumpVerifyStore()) as unknown as JsonObject,
-            }) as unknown as BackupManifest & { location: string };
-
-            async function dumpVerifyStore() {
-              const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plantops-backup-'));
-              try {
-                const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
-                const id = `${instance.name}--${instance.database}--${stamp}-${randomBytes(2).toString('hex')}`;
-                const file = path.join(dir, `${id}.dump`);
-                // Count and dump in one exported snapshot, so concurrent writes cannot make the counts differ.
-                const tables = await withClient(clientConfig(instance), async c => {
-                  await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-                  const { rows } = await c.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
-                  const counts = await countRows(c, await listTables(c), ctx.signal);
-                  ctx.logger.info(`Dumping ${instance.database} on ${instance.name}`);
-                  await pgDump(binDir, instance, instance.database, file, rows[0].s, ctx.signal, scrub);
-                  await c.query('COMMIT');
-                  return counts;
-                });
-                const archived = await listArchive(binDir, file, ctx.signal);
-                const missing = Object.keys(tables).filter(t => tables[t] > 0 && !archived.includes(t));
-                if (missing.length) throw new Error(`pg_restore --list shows no data for ${missing.join(', ')}`);
-                ctx.logger.info(`pg_restore --list: ${archived.length} table data entries`);
-
-                await verifyInScratch(file, tables);
-                const stat = await fs.stat(file);
-                const m: BackupManifest = {
-                  id,
-                  createdAt: new Date().toISOString(),
-                  source: { instance: instance.name, database: instance.database, systemIdentifier: identity.systemIdentifier, serverVersion: identity.serverVersion },
-                  format: 'pg_dump-custom',
-                  sha256: await sha256File(file),
-                  sizeBytes: stat.size,
-                  tables,
-                };
-                const { location } = await store!.put(file, m, ctx.signal);
-                ctx.logger.info(`Stored ${id} (${m.sizeBytes} bytes, sha256 ${m.sha256}) at ${location}`);
-                return { ...m, location };
-              } finally {
-                await fs.rm(dir, { recursive: true, force: true });
-              }
-            }
-
-            async function verifyInScratch(file: string, expected: Record<string, number>) {
-              const scratch = `plantops_verify_${randomBytes(6).toString('hex')}`;
-              await withClient(clientConfig(instance), async admin => {
-                await admin.query(`CREATE DATABASE ${quoteIdent(scratch)}`);
-                try {
-                  await pgRestore(binDir, instance, scratch, file, ctx.signal, scrub);
-                  const actual = await withClient(clientConfig(instance, scratch), c =>
-                    listTables(c).then(t => countRows(c, t, ctx.signal)),
-                  );
-                  const diffs = compareCounts(expected, actual);
-                  if (diffs.length) throw new Error(`verification restore differs from the source: ${diffs.join('; ')}`);
-                  ctx.logger.info(`Verified: scratch restore matches ${Object.keys(expected).length} tables row for row`);
-                } finally {
-                  await dropDatabase(admin, scratch);
-                }
-              });
-            }
-
-            const deleted = await ctx.checkpoint({
-              key: `postgres-backup-retention:${manifest.id}`,
-              fn: async () => {
-                const expired = expiredBackups(await store.list(instance.name, instance.database), policy, new Date(), manifest.id);
-                for (const m of expired) {
-                  await store.remove(m.id);
-                  ctx.logger.info(`Retention removed ${m.id} (${m.createdAt})`);
-                }
-                return expired.map(m => m.id);
-              },
-            });
-            const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
-            ctx.output('backupId', manifest.id);
-            ctx.output('location', manifest.location);
-            ctx.output('sha256', manifest.sha256);
-            ctx.output('sizeBytes', manifest.sizeBytes);
-            ctx.output('tables', Object.keys(manifest.tables).length);
-            ctx.output('rows', rows);
-            ctx.output('verified', true);
-            ctx.output('deletedBackups', deleted);
+      await op.run('plant:postgres:backup', {}, async (): Promise<JsonObject> => {
+        try {
+          const identity = await withClient(clientConfig(instance), async c => ({
+            ...(await serverIdentity(c)),
+            tables: await listTables(c),
+          }));
+          const existing = await store.list(instance.name, instance.database);
+          const plan = [
+            `pg_dump -Fc ${instance.database} on ${instance.name} (${identity.tables.length} tables) in one snapshot`,
+            'pg_restore --list, then restore into a scratch database and compare row counts per table; drop the scratch database',
+            `store with sha256 in ${store.describe()}`,
+            `retention: keep ${policy.keep}, max age ${policy.maxAgeDays} days (${existing.length} backups stored now)`,
+          ];
+          if (dryRun) {
+            const wouldDelete = expiredBackups(
+              [{ id: '(new)', createdAt: new Date().toISOString() } as BackupManifest, ...existing],
+              policy,
+              new Date(),
+              '(new)',
+            ).map(m => m.id);
+            for (const p of plan) ctx.logger.info(`[dry run] ${p}`);
             ctx.output('plan', plan);
-            return { backupId: manifest.id, sha256: manifest.sha256, rows, deletedBackups: deleted };
-          } catch (e) {
-            throw redactor.error(e);
+            ctx.output('deletedBackups', wouldDelete);
+            return { plan, wouldDelete };
           }
-        },
-      );
+
+          const manifest = await ctx.checkpoint({
+            key: `postgres-backup:${instance.name}:${instance.database}`,
+            fn: async () => (await dumpVerifyStore()) as unknown as JsonObject,
+          }) as unknown as BackupManifest & { location: string };
+
+          async function dumpVerifyStore() {
+            const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plantops-backup-'));
+            try {
+              const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
+              const id = `${instance.name}--${instance.database}--${stamp}-${randomBytes(2).toString('hex')}`;
+              const file = path.join(dir, `${id}.dump`);
+              // Count and dump in one exported snapshot, so concurrent writes cannot make the counts differ.
+              const tables = await withClient(clientConfig(instance), async c => {
+                await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+                const { rows } = await c.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
+                const counts = await countRows(c, await listTables(c), ctx.signal);
+                ctx.logger.info(`Dumping ${instance.database} on ${instance.name}`);
+                await pgDump(binDir, instance, instance.database, file, rows[0].s, ctx.signal, scrub);
+                await c.query('COMMIT');
+                return counts;
+              });
+              const archived = await listArchive(binDir, file, ctx.signal);
+              const missing = Object.keys(tables).filter(t => tables[t] > 0 && !archived.includes(t));
+              if (missing.length) throw new Error(`pg_restore --list shows no data for ${missing.join(', ')}`);
+              ctx.logger.info(`pg_restore --list: ${archived.length} table data entries`);
+
+              await verifyInScratch(file, tables);
+              const stat = await fs.stat(file);
+              const m: BackupManifest = {
+                id,
+                createdAt: new Date().toISOString(),
+                source: { instance: instance.name, database: instance.database, systemIdentifier: identity.systemIdentifier, serverVersion: identity.serverVersion },
+                format: 'pg_dump-custom',
+                sha256: await sha256File(file),
+                sizeBytes: stat.size,
+                tables,
+              };
+              const { location } = await store!.put(file, m, ctx.signal);
+              ctx.logger.info(`Stored ${id} (${m.sizeBytes} bytes, sha256 ${m.sha256}) at ${location}`);
+              return { ...m, location };
+            } finally {
+              await fs.rm(dir, { recursive: true, force: true });
+            }
+          }
+
+          async function verifyInScratch(file: string, expected: Record<string, number>) {
+            const scratch = `plantops_verify_${randomBytes(6).toString('hex')}`;
+            await withClient(clientConfig(instance), async admin => {
+              await admin.query(`CREATE DATABASE ${quoteIdent(scratch)}`);
+              try {
+                await pgRestore(binDir, instance, scratch, file, ctx.signal, scrub);
+                const actual = await withClient(clientConfig(instance, scratch), c =>
+                  listTables(c).then(t => countRows(c, t, ctx.signal)),
+                );
+                const diffs = compareCounts(expected, actual);
+                if (diffs.length) throw new Error(`verification restore differs from the source: ${diffs.join('; ')}`);
+                ctx.logger.info(`Verified: scratch restore matches ${Object.keys(expected).length} tables row for row`);
+              } finally {
+                await dropDatabase(admin, scratch);
+              }
+            });
+          }
+
+          const deleted = await ctx.checkpoint({
+            key: `postgres-backup-retention:${manifest.id}`,
+            fn: async () => {
+              const expired = expiredBackups(await store.list(instance.name, instance.database), policy, new Date(), manifest.id);
+              for (const m of expired) {
+                await store.remove(m.id);
+                ctx.logger.info(`Retention removed ${m.id} (${m.createdAt})`);
+              }
+              return expired.map(m => m.id);
+            },
+          });
+          const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
+          ctx.output('backupId', manifest.id);
+          ctx.output('location', manifest.location);
+          ctx.output('sha256', manifest.sha256);
+          ctx.output('sizeBytes', manifest.sizeBytes);
+          ctx.output('tables', Object.keys(manifest.tables).length);
+          ctx.output('rows', rows);
+          ctx.output('verified', true);
+          ctx.output('deletedBackups', deleted);
+          ctx.output('plan', plan);
+          return { backupId: manifest.id, sha256: manifest.sha256, rows, deletedBackups: deleted };
+        } catch (e) {
+          throw redactor.error(e);
+        }
+      });
     },
   });
 }

@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { exec } from '../../lib/exec';
 import { Redactor } from '../../lib/redact';
@@ -11,7 +10,8 @@ import { DEFAULT_MAX_LAG_SECONDS, failoverOutput, type FailoverActionOptions } f
 import { performFailover, preCheck, type WriterRouter } from './failoverCore';
 import { clientConfig, libpqEnv, resolveInstance, withClient, type PgInstance } from './instances';
 import { KubernetesServiceRouter } from './serviceRouter';
-import { dryRunField, isDryRun } from '../../lib/dryRun';
+import { dryRunField } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 type Local = NonNullable<PgInstance['local']>;
 
@@ -90,120 +90,119 @@ export function createPostgresFailbackAction(options: FailoverActionOptions) {
       },
     },
     async handler(ctx) {
-      const dryRun = isDryRun(ctx);
-      const credentials = await ctx.getInitiatorCredentials();
-      const old = await resolveInstance({ catalog, config }, credentials, 'oldPrimary', ctx.input.oldPrimary);
-      const current = await resolveInstance({ catalog, config }, credentials, 'newPrimary', ctx.input.newPrimary);
-      if (old.name === current.name) throw fieldError('newPrimary', 'is the same as oldPrimary', 'Name the server that was promoted');
-      const local = old.local;
-      if (!local) {
-        throw fieldError('oldPrimary', `${old.name} has no local data directory configured`, `Set plant.postgres.instances[name=${old.name}].local.dataDirectory (the backend must run next to that server)`);
-      }
-      let router: WriterRouter | undefined;
-      if (ctx.input.writers) {
-        if (!ctx.input.switchBack) throw fieldError('writers', 'only applies to a switch back', 'Set switchBack: true or leave writers out');
-        if (!options.kube) throw fieldError('writers', 'this portal has no Kubernetes access configured', 'Configure the cluster, or leave writers out');
-        router = await KubernetesServiceRouter.create(options.kube, ctx.input.writers, credentials);
-      }
+      const op = await startOperation(ctx, auditor, async credentials => {
+        const old = await resolveInstance({ catalog, config }, credentials, 'oldPrimary', ctx.input.oldPrimary);
+        const current = await resolveInstance({ catalog, config }, credentials, 'newPrimary', ctx.input.newPrimary);
+        if (old.name === current.name) throw fieldError('newPrimary', 'is the same as oldPrimary', 'Name the server that was promoted');
+        const local = old.local;
+        if (!local) {
+          throw fieldError('oldPrimary', `${old.name} has no local data directory configured`, `Set plant.postgres.instances[name=${old.name}].local.dataDirectory (the backend must run next to that server)`);
+        }
+        let router: WriterRouter | undefined;
+        if (ctx.input.writers) {
+          if (!ctx.input.switchBack) throw fieldError('writers', 'only applies to a switch back', 'Set switchBack: true or leave writers out');
+          if (!options.kube) throw fieldError('writers', 'this portal has no Kubernetes access configured', 'Configure the cluster, or leave writers out');
+          router = await KubernetesServiceRouter.create(options.kube, ctx.input.writers, credentials);
+        }
+        return { id: `${old.ref} <- ${current.ref}`, old, current, local, router };
+      });
+      const { old, current, local, router } = op.target;
+      const { dryRun } = op;
       const redactor = new Redactor();
       redactor.add(old.password);
       redactor.add(current.password);
       const scrub = (t: string) => redactor.text(t);
       const logger = redactor.logger(ctx.logger);
 
-      await audited(
-        auditor,
-        { action: 'plant:postgres:failback', target: `${old.ref} <- ${current.ref}`, switchBack: Boolean(ctx.input.switchBack), dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
-          try {
-            const cur = await state(current);
-            if (!cur) throw fieldError('newPrimary', `${current.name} cannot be reached`, 'Fail back only while the current primary is up');
-            if (cur.recovery) throw fieldError('newPrimary', `${current.name} is in recovery, not a primary`, 'Name the promoted server');
-            const before = await state(old);
-            const already = Boolean(before?.recovery && before.streaming);
-            const plan = already
-              ? [`${old.name} already streams as a standby: no rebuild`]
-              : [
-                  `stop ${old.name} (pg_ctl stop -m fast, ${local.dataDirectory})`,
-                  `pg_rewind ${local.dataDirectory} from ${current.name} with -R (pg_basebackup if rewinding fails), keeping ${OWN_FILES.join(', ')}; drop the read-only fence`,
-                  `start ${old.name} and wait until it streams from ${current.name}`,
-                ];
-            if (ctx.input.switchBack) plan.push(`switch back: fail over ${current.name} -> ${old.name}${router ? `, ${router.describe()}` : ''}`);
-            if (dryRun) {
-              for (const p of plan) logger.info(`[dry run] ${p}`);
-              ctx.output('plan', plan);
-              return { plan };
-            }
-            const key = (k: string) => `postgres-failback:${old.name}:${current.name}:${k}`;
-            const rebuilt = already
-              ? { rebuiltWith: 'already-standby' }
-              : await ctx.checkpoint({ key: key('rebuild'), fn: () => rebuild() });
-
-            async function rebuild() {
-              const env = { ...libpqEnv(current), PGDATABASE: current.database };
-              await serverTool(local!, 'pg_ctl', ['-D', local!.dataDirectory, '-m', 'fast', '-w', 'stop'], env, scrub, ctx.signal).catch(e => {
-                if (!/Is server running\?|not running/i.test(String(e))) throw e;
-              });
-              logger.info(`Stopped ${old.name}`);
-              const kept: Record<string, string> = {};
-              for (const f of OWN_FILES) {
-                kept[f] = await fs.readFile(path.join(local!.dataDirectory, f), 'utf8').catch(() => '');
-              }
-              const source = `host=${current.host} port=${current.port} user=${current.user} dbname=${current.database}`;
-              let how = 'pg_rewind';
-              try {
-                await serverTool(local!, 'pg_rewind', ['-D', local!.dataDirectory, `--source-server=${source}`, '-R'], env, scrub, ctx.signal);
-              } catch (e) {
-                logger.warn(`pg_rewind failed (${scrub(String(e)).slice(0, 300)}); rebuilding with pg_basebackup`);
-                const aside = `${local!.dataDirectory}.pre-failback-${Date.now()}`;
-                await fs.rename(local!.dataDirectory, aside);
-                await serverTool(local!, 'pg_basebackup', ['-D', local!.dataDirectory, '-R', '-X', 'stream', '-c', 'fast'], env, scrub, ctx.signal);
-                logger.info(`The old data directory is kept at ${aside}`);
-                how = 'pg_basebackup';
-              }
-              for (const f of OWN_FILES) if (kept[f]) await fs.writeFile(path.join(local!.dataDirectory, f), kept[f]);
-              const auto = path.join(local!.dataDirectory, 'postgresql.auto.conf');
-              const text = await fs.readFile(auto, 'utf8');
-              await fs.writeFile(auto, text.split('\n').filter(l => !/^\s*default_transaction_read_only\b/.test(l)).join('\n'));
-              await serverTool(local!, 'pg_ctl', ['-D', local!.dataDirectory, '-l', local!.logFile, '-w', '-t', '120', 'start'], env, scrub, ctx.signal);
-              for (let i = 0; ; i++) {
-                const s = await state(old);
-                if (s?.recovery && s.streaming) break;
-                if (i > 600) throw new Error(`${old.name} started but does not stream from ${current.name} after 60 s; see ${local!.logFile}`);
-                await new Promise(r => setTimeout(r, 100));
-              }
-              logger.info(`${old.name} rebuilt with ${how} and streams from ${current.name}`);
-              return { rebuiltWith: how };
-            }
-
-            ctx.output('rebuiltWith', rebuilt.rebuiltWith);
-            ctx.output('standbyOf', current.name);
-            let switched: JsonObject = {};
-            if (ctx.input.switchBack) {
-              const pre = await preCheck(current, old, ctx.input.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS, false);
-              const result = await performFailover({
-                primary: current,
-                standby: old,
-                pre,
-                router,
-                catchUpSeconds: ctx.input.catchUpSeconds ?? 30,
-                checkpoint: (k, fn) => ctx.checkpoint({ key: key(`switch-back:${k}`), fn: fn as any }) as any,
-                logger,
-                signal: ctx.signal,
-                taskId: ctx.task.id,
-              });
-              for (const [k, v] of Object.entries(result)) ctx.output(k as any, v as any);
-              logger.info(`Switched back to ${old.name}: RTO ${result.rtoSeconds} s, WAL lost ${result.lostWalBytes ?? 'unknown'} bytes; ${current.name} is fenced, run failback for it to rebuild it as a standby`);
-              switched = result;
-            }
-            ctx.output('switchedBack', Boolean(ctx.input.switchBack));
+      await op.run('plant:postgres:failback', { switchBack: Boolean(ctx.input.switchBack) }, async (): Promise<JsonObject> => {
+        try {
+          const cur = await state(current);
+          if (!cur) throw fieldError('newPrimary', `${current.name} cannot be reached`, 'Fail back only while the current primary is up');
+          if (cur.recovery) throw fieldError('newPrimary', `${current.name} is in recovery, not a primary`, 'Name the promoted server');
+          const before = await state(old);
+          const already = Boolean(before?.recovery && before.streaming);
+          const plan = already
+            ? [`${old.name} already streams as a standby: no rebuild`]
+            : [
+                `stop ${old.name} (pg_ctl stop -m fast, ${local.dataDirectory})`,
+                `pg_rewind ${local.dataDirectory} from ${current.name} with -R (pg_basebackup if rewinding fails), keeping ${OWN_FILES.join(', ')}; drop the read-only fence`,
+                `start ${old.name} and wait until it streams from ${current.name}`,
+              ];
+          if (ctx.input.switchBack) plan.push(`switch back: fail over ${current.name} -> ${old.name}${router ? `, ${router.describe()}` : ''}`);
+          if (dryRun) {
+            for (const p of plan) logger.info(`[dry run] ${p}`);
             ctx.output('plan', plan);
-            return { ...rebuilt, switchedBack: Boolean(ctx.input.switchBack), ...switched };
-          } catch (e) {
-            throw redactor.error(e);
+            return { plan };
           }
-        },
-      );
+          const key = (k: string) => `postgres-failback:${old.name}:${current.name}:${k}`;
+          const rebuilt = already
+            ? { rebuiltWith: 'already-standby' }
+            : await ctx.checkpoint({ key: key('rebuild'), fn: () => rebuild() });
+
+          async function rebuild() {
+            const env = { ...libpqEnv(current), PGDATABASE: current.database };
+            await serverTool(local!, 'pg_ctl', ['-D', local!.dataDirectory, '-m', 'fast', '-w', 'stop'], env, scrub, ctx.signal).catch(e => {
+              if (!/Is server running\?|not running/i.test(String(e))) throw e;
+            });
+            logger.info(`Stopped ${old.name}`);
+            const kept: Record<string, string> = {};
+            for (const f of OWN_FILES) {
+              kept[f] = await fs.readFile(path.join(local!.dataDirectory, f), 'utf8').catch(() => '');
+            }
+            const source = `host=${current.host} port=${current.port} user=${current.user} dbname=${current.database}`;
+            let how = 'pg_rewind';
+            try {
+              await serverTool(local!, 'pg_rewind', ['-D', local!.dataDirectory, `--source-server=${source}`, '-R'], env, scrub, ctx.signal);
+            } catch (e) {
+              logger.warn(`pg_rewind failed (${scrub(String(e)).slice(0, 300)}); rebuilding with pg_basebackup`);
+              const aside = `${local!.dataDirectory}.pre-failback-${Date.now()}`;
+              await fs.rename(local!.dataDirectory, aside);
+              await serverTool(local!, 'pg_basebackup', ['-D', local!.dataDirectory, '-R', '-X', 'stream', '-c', 'fast'], env, scrub, ctx.signal);
+              logger.info(`The old data directory is kept at ${aside}`);
+              how = 'pg_basebackup';
+            }
+            for (const f of OWN_FILES) if (kept[f]) await fs.writeFile(path.join(local!.dataDirectory, f), kept[f]);
+            const auto = path.join(local!.dataDirectory, 'postgresql.auto.conf');
+            const text = await fs.readFile(auto, 'utf8');
+            await fs.writeFile(auto, text.split('\n').filter(l => !/^\s*default_transaction_read_only\b/.test(l)).join('\n'));
+            await serverTool(local!, 'pg_ctl', ['-D', local!.dataDirectory, '-l', local!.logFile, '-w', '-t', '120', 'start'], env, scrub, ctx.signal);
+            for (let i = 0; ; i++) {
+              const s = await state(old);
+              if (s?.recovery && s.streaming) break;
+              if (i > 600) throw new Error(`${old.name} started but does not stream from ${current.name} after 60 s; see ${local!.logFile}`);
+              await new Promise(r => setTimeout(r, 100));
+            }
+            logger.info(`${old.name} rebuilt with ${how} and streams from ${current.name}`);
+            return { rebuiltWith: how };
+          }
+
+          ctx.output('rebuiltWith', rebuilt.rebuiltWith);
+          ctx.output('standbyOf', current.name);
+          let switched: JsonObject = {};
+          if (ctx.input.switchBack) {
+            const pre = await preCheck(current, old, ctx.input.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS, false);
+            const result = await performFailover({
+              primary: current,
+              standby: old,
+              pre,
+              router,
+              catchUpSeconds: ctx.input.catchUpSeconds ?? 30,
+              checkpoint: (k, fn) => ctx.checkpoint({ key: key(`switch-back:${k}`), fn: fn as any }) as any,
+              logger,
+              signal: ctx.signal,
+              taskId: ctx.task.id,
+            });
+            for (const [k, v] of Object.entries(result)) ctx.output(k as any, v as any);
+            logger.info(`Switched back to ${old.name}: RTO ${result.rtoSeconds} s, WAL lost ${result.lostWalBytes ?? 'unknown'} bytes; ${current.name} is fenced, run failback for it to rebuild it as a standby`);
+            switched = result;
+          }
+          ctx.output('switchedBack', Boolean(ctx.input.switchBack));
+          ctx.output('plan', plan);
+          return { ...rebuilt, switchedBack: Boolean(ctx.input.switchBack), ...switched };
+        } catch (e) {
+          throw redactor.error(e);
+        }
+      });
     },
   });
 }

@@ -1,7 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { Redactor } from '../../lib/redact';
 import { examples } from './failover.examples';
@@ -9,7 +8,8 @@ import { performFailover, preCheck, type WriterRouter } from './failoverCore';
 import { resolveInstance } from './instances';
 import type { KubeAccess } from '../../lib/kubeAccess';
 import { KubernetesServiceRouter } from './serviceRouter';
-import { dryRunField, isDryRun } from '../../lib/dryRun';
+import { dryRunField } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 export interface FailoverActionOptions extends PlantOpsDeps {
   /** Cluster access for the writers' Service; without it `writers` is refused. */
@@ -70,63 +70,62 @@ export function createPostgresFailoverAction(options: FailoverActionOptions) {
       output: failoverOutput,
     },
     async handler(ctx) {
-      const dryRun = isDryRun(ctx);
-      const credentials = await ctx.getInitiatorCredentials();
-      const primary = await resolveInstance({ catalog, config }, credentials, 'primary', ctx.input.primary);
-      const standby = await resolveInstance({ catalog, config }, credentials, 'standby', ctx.input.standby);
-      if (primary.name === standby.name) throw fieldError('standby', 'is the same as primary', 'Pick the standby server');
+      const op = await startOperation(ctx, auditor, async credentials => {
+        const primary = await resolveInstance({ catalog, config }, credentials, 'primary', ctx.input.primary);
+        const standby = await resolveInstance({ catalog, config }, credentials, 'standby', ctx.input.standby);
+        if (primary.name === standby.name) throw fieldError('standby', 'is the same as primary', 'Pick the standby server');
+        let router: WriterRouter | undefined;
+        if (ctx.input.writers) {
+          if (!options.kube) throw fieldError('writers', 'this portal has no Kubernetes access configured', 'Configure the cluster, or leave writers out');
+          router = await KubernetesServiceRouter.create(options.kube, ctx.input.writers, credentials);
+        }
+        return { id: `${primary.ref} -> ${standby.ref}`, primary, standby, router };
+      });
+      const { primary, standby, router } = op.target;
+      const { dryRun } = op;
       const maxLag = ctx.input.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS;
-      let router: WriterRouter | undefined;
-      if (ctx.input.writers) {
-        if (!options.kube) throw fieldError('writers', 'this portal has no Kubernetes access configured', 'Configure the cluster, or leave writers out');
-        router = await KubernetesServiceRouter.create(options.kube, ctx.input.writers, credentials);
-      }
       const redactor = new Redactor();
       redactor.add(primary.password);
       redactor.add(standby.password);
       const logger = redactor.logger(ctx.logger);
 
-      await audited(
-        auditor,
-        { action: 'plant:postgres:failover', target: `${primary.ref} -> ${standby.ref}`, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
-          try {
-            const pre = await preCheck(primary, standby, maxLag, Boolean(ctx.input.allowUnreachablePrimary));
-            const plan = [
-              `pre-checks passed: ${standby.name} in recovery, replay running, lag ${pre.lagSeconds.toFixed(1)} s (${pre.lagBytes ?? '?'} bytes) within ${maxLag} s`,
-              pre.primaryReachable
-                ? `fence ${primary.name}: ALTER SYSTEM SET default_transaction_read_only = on, reload, end client sessions`
-                : `${primary.name} unreachable: not fenced (allowUnreachablePrimary)`,
-              `wait up to ${ctx.input.catchUpSeconds ?? 30} s for ${standby.name} to replay to the fence`,
-              `SELECT pg_promote(wait => true) on ${standby.name}; verify out of recovery and timeline above ${pre.standbyTimeline}`,
-              router ? `repoint writers: ${await router.current()} -> ${router.describe()}` : 'no writer endpoint to repoint',
-              `verify a write on ${standby.name} (plantops_failover_probe)`,
-            ];
-            if (dryRun) {
-              for (const p of plan) logger.info(`[dry run] ${p}`);
-              ctx.output('plan', plan);
-              return { plan, preCheck: pre };
-            }
-            const result = await performFailover({
-              primary,
-              standby,
-              pre,
-              router,
-              catchUpSeconds: ctx.input.catchUpSeconds ?? 30,
-              checkpoint: (key, fn) => ctx.checkpoint({ key: `postgres-failover:${primary.name}:${standby.name}:${key}`, fn: fn as any }) as any,
-              logger,
-              signal: ctx.signal,
-              taskId: ctx.task.id,
-            });
-            logger.info(`Failover done: RTO ${result.rtoSeconds} s, WAL lost ${result.lostWalBytes ?? 'unknown'} bytes; ${primary.name} stays fenced until plant:postgres:failback rebuilds it`);
-            for (const [k, v] of Object.entries(result)) ctx.output(k as any, v as any);
+      await op.run('plant:postgres:failover', {}, async (): Promise<JsonObject> => {
+        try {
+          const pre = await preCheck(primary, standby, maxLag, Boolean(ctx.input.allowUnreachablePrimary));
+          const plan = [
+            `pre-checks passed: ${standby.name} in recovery, replay running, lag ${pre.lagSeconds.toFixed(1)} s (${pre.lagBytes ?? '?'} bytes) within ${maxLag} s`,
+            pre.primaryReachable
+              ? `fence ${primary.name}: ALTER SYSTEM SET default_transaction_read_only = on, reload, end client sessions`
+              : `${primary.name} unreachable: not fenced (allowUnreachablePrimary)`,
+            `wait up to ${ctx.input.catchUpSeconds ?? 30} s for ${standby.name} to replay to the fence`,
+            `SELECT pg_promote(wait => true) on ${standby.name}; verify out of recovery and timeline above ${pre.standbyTimeline}`,
+            router ? `repoint writers: ${await router.current()} -> ${router.describe()}` : 'no writer endpoint to repoint',
+            `verify a write on ${standby.name} (plantops_failover_probe)`,
+          ];
+          if (dryRun) {
+            for (const p of plan) logger.info(`[dry run] ${p}`);
             ctx.output('plan', plan);
-            return result;
-          } catch (e) {
-            throw redactor.error(e);
+            return { plan, preCheck: pre };
           }
-        },
-      );
+          const result = await performFailover({
+            primary,
+            standby,
+            pre,
+            router,
+            catchUpSeconds: ctx.input.catchUpSeconds ?? 30,
+            checkpoint: (key, fn) => ctx.checkpoint({ key: `postgres-failover:${primary.name}:${standby.name}:${key}`, fn: fn as any }) as any,
+            logger,
+            signal: ctx.signal,
+            taskId: ctx.task.id,
+          });
+          logger.info(`Failover done: RTO ${result.rtoSeconds} s, WAL lost ${result.lostWalBytes ?? 'unknown'} bytes; ${primary.name} stays fenced until plant:postgres:failback rebuilds it`);
+          for (const [k, v] of Object.entries(result)) ctx.output(k as any, v as any);
+          ctx.output('plan', plan);
+          return result;
+        } catch (e) {
+          throw redactor.error(e);
+        }
+      });
     },
   });
 }

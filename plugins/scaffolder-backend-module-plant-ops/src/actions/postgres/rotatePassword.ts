@@ -2,13 +2,13 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { Redactor } from '../../lib/redact';
 import { examples } from './rotatePassword.examples';
 import { clientConfig, quoteIdent, resolveInstance, withClient, type PgInstance } from './instances';
 import { fingerprint, generatePassword, scramSha256Verifier } from './scram';
-import { dryRunField, isDryRun } from '../../lib/dryRun';
+import { dryRunField } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 /**
  * Where the new password goes after PostgreSQL accepted it (a Kubernetes
@@ -98,99 +98,98 @@ export function createPostgresRotatePasswordAction(options: RotatePasswordOption
       },
     },
     async handler(ctx) {
-      const dryRun = isDryRun(ctx);
       const { role } = ctx.input;
       if (!ROLE.test(role)) throw fieldError('role', `"${role}" is not a role name`, 'Give the role name as in pg_roles.rolname');
-      const credentials = await ctx.getInitiatorCredentials();
-      const instance = await resolveInstance({ catalog, config }, credentials, 'database', ctx.input.database);
-      if (role === instance.user) {
-        throw fieldError('role', `"${role}" is the role the portal itself connects as`, 'Rotate it outside the portal, then update plant.postgres.instances');
-      }
-      if (ctx.input.secret && !options.delivery) {
-        throw fieldError('secret', 'this portal has no Kubernetes access for password delivery configured', 'Configure the cluster, or set discardPassword: true to rotate without storing it');
-      }
-      const delivery = ctx.input.secret ? await options.delivery!(ctx.input.secret, credentials) : undefined;
-      if (!delivery && !ctx.input.discardPassword) {
-        throw fieldError('secret', 'is missing, so nobody would know the new password', 'Name the Kubernetes Secret that holds it, or set discardPassword: true to lock the old password out');
-      }
+      const op = await startOperation(ctx, auditor, async credentials => {
+        const instance = await resolveInstance({ catalog, config }, credentials, 'database', ctx.input.database);
+        if (role === instance.user) {
+          throw fieldError('role', `"${role}" is the role the portal itself connects as`, 'Rotate it outside the portal, then update plant.postgres.instances');
+        }
+        if (ctx.input.secret && !options.delivery) {
+          throw fieldError('secret', 'this portal has no Kubernetes access for password delivery configured', 'Configure the cluster, or set discardPassword: true to rotate without storing it');
+        }
+        const delivery = ctx.input.secret ? await options.delivery!(ctx.input.secret, credentials) : undefined;
+        if (!delivery && !ctx.input.discardPassword) {
+          throw fieldError('secret', 'is missing, so nobody would know the new password', 'Name the Kubernetes Secret that holds it, or set discardPassword: true to lock the old password out');
+        }
+        return { id: `${instance.ref}/${role}`, instance, delivery };
+      });
+      const { instance, delivery } = op.target;
+      const { dryRun } = op;
       const redactor = new Redactor();
       redactor.add(instance.password);
       const logger = redactor.logger(ctx.logger);
 
-      await audited(
-        auditor,
-        { action: 'plant:postgres:rotate-password', target: `${instance.ref}/${role}`, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
-          try {
-            const current = await readVerifier(instance, role);
-            if (!current) throw fieldError('role', `no role "${role}" on ${instance.name}`, 'Check the name in pg_roles');
-            if (!current.canLogin) throw fieldError('role', `"${role}" cannot log in (NOLOGIN)`, 'Rotate a login role');
-            const kind = current.verifier?.startsWith('SCRAM-SHA-256$') ? 'SCRAM-SHA-256' : current.verifier?.startsWith('md5') ? 'md5' : 'none';
-            const plan = [
-              `read the current verifier of ${role} on ${instance.name} (${kind}${current.verifier ? `, fingerprint ${fingerprint(current.verifier)}` : ''})`,
-              `set a new random password as a SCRAM-SHA-256 verifier built on the client`,
-              `log in as ${role} with the new password`,
-              delivery ? `deliver: ${delivery.describe()}` : 'discard the new password (discardPassword)',
-              'on any failure, put the old verifier back',
-            ];
-            await delivery?.check?.();
-            if (dryRun) {
-              for (const p of plan) logger.info(`[dry run] ${p}`);
-              ctx.output('plan', plan);
-              return { plan };
-            }
+      await op.run('plant:postgres:rotate-password', {}, async (): Promise<JsonObject> => {
+        try {
+          const current = await readVerifier(instance, role);
+          if (!current) throw fieldError('role', `no role "${role}" on ${instance.name}`, 'Check the name in pg_roles');
+          if (!current.canLogin) throw fieldError('role', `"${role}" cannot log in (NOLOGIN)`, 'Rotate a login role');
+          const kind = current.verifier?.startsWith('SCRAM-SHA-256$') ? 'SCRAM-SHA-256' : current.verifier?.startsWith('md5') ? 'md5' : 'none';
+          const plan = [
+            `read the current verifier of ${role} on ${instance.name} (${kind}${current.verifier ? `, fingerprint ${fingerprint(current.verifier)}` : ''})`,
+            `set a new random password as a SCRAM-SHA-256 verifier built on the client`,
+            `log in as ${role} with the new password`,
+            delivery ? `deliver: ${delivery.describe()}` : 'discard the new password (discardPassword)',
+            'on any failure, put the old verifier back',
+          ];
+          await delivery?.check?.();
+          if (dryRun) {
+            for (const p of plan) logger.info(`[dry run] ${p}`);
+            ctx.output('plan', plan);
+            return { plan };
+          }
 
-            // One checkpoint for the whole rotation: the new password is never stored in task state, so a retry
-            // after a partial rotation rotates afresh instead of resuming.
-            const result = await ctx.checkpoint({
-              key: `postgres-rotate-password:${instance.name}:${role}`,
-              fn: async () => {
-                const password = generatePassword();
-                redactor.add(password);
-                const verifier = scramSha256Verifier(password);
-                redactor.add(verifier);
-                ctx.signal?.throwIfAborted();
-                let step = 'set the new verifier';
+          // One checkpoint for the whole rotation: the new password is never stored in task state, so a retry
+          // after a partial rotation rotates afresh instead of resuming.
+          const result = await ctx.checkpoint({
+            key: `postgres-rotate-password:${instance.name}:${role}`,
+            fn: async () => {
+              const password = generatePassword();
+              redactor.add(password);
+              const verifier = scramSha256Verifier(password);
+              redactor.add(verifier);
+              ctx.signal?.throwIfAborted();
+              let step = 'set the new verifier';
+              try {
+                await setVerifier(instance, role, verifier);
+                logger.info(`Set a new SCRAM-SHA-256 verifier for ${role} (fingerprint ${fingerprint(verifier)})`);
+                step = 'log in with the new password';
+                await withClient(clientConfig(instance, instance.database, role, password), c => c.query('SELECT 1'));
+                logger.info(`Logged in as ${role} with the new password`);
+                step = 'deliver the new password';
+                const delivered = delivery ? await delivery.deliver(password, ctx.signal) : [];
+                step = 'verify the stored verifier';
+                const after = await readVerifier(instance, role);
+                if (after?.verifier !== verifier) throw new Error('pg_authid holds another verifier than the one set (changed concurrently?)');
+                return { verifierFingerprint: fingerprint(verifier), delivered };
+              } catch (e) {
+                const reason = redactor.text(e instanceof Error ? e.message : String(e));
                 try {
-                  await setVerifier(instance, role, verifier);
-                  logger.info(`Set a new SCRAM-SHA-256 verifier for ${role} (fingerprint ${fingerprint(verifier)})`);
-                  step = 'log in with the new password';
-                  await withClient(clientConfig(instance, instance.database, role, password), c => c.query('SELECT 1'));
-                  logger.info(`Logged in as ${role} with the new password`);
-                  step = 'deliver the new password';
-                  const delivered = delivery ? await delivery.deliver(password, ctx.signal) : [];
-                  step = 'verify the stored verifier';
-                  const after = await readVerifier(instance, role);
-                  if (after?.verifier !== verifier) throw new Error('pg_authid holds another verifier than the one set (changed concurrently?)');
-                  return { verifierFingerprint: fingerprint(verifier), delivered };
-                } catch (e) {
-                  const reason = redactor.text(e instanceof Error ? e.message : String(e));
-                  try {
-                    await setVerifier(instance, role, current.verifier);
-                    const back = await readVerifier(instance, role);
-                    if (back?.verifier !== current.verifier) throw new Error('pg_authid does not hold the old verifier');
-                  } catch (restoreError) {
-                    throw new Error(
-                      `rotation of ${role} failed at "${step}": ${reason}; restoring the old verifier ALSO failed: ${redactor.text(String(restoreError))}. The role now has an unknown password: set one by hand`,
-                    );
-                  }
+                  await setVerifier(instance, role, current.verifier);
+                  const back = await readVerifier(instance, role);
+                  if (back?.verifier !== current.verifier) throw new Error('pg_authid does not hold the old verifier');
+                } catch (restoreError) {
                   throw new Error(
-                    `rotation of ${role} failed at "${step}": ${reason}. Restored: the previous password verifier of ${role} on ${instance.name}${current.verifier ? ` (fingerprint ${fingerprint(current.verifier)})` : ' (none)'}; the old password works again`,
+                    `rotation of ${role} failed at "${step}": ${reason}; restoring the old verifier ALSO failed: ${redactor.text(String(restoreError))}. The role now has an unknown password: set one by hand`,
                   );
                 }
-              },
-            });
-            ctx.output('role', role);
-            ctx.output('verifierFingerprint', result.verifierFingerprint);
-            ctx.output('loginTested', true);
-            ctx.output('delivered', result.delivered);
-            ctx.output('plan', plan);
-            return { role, verifierFingerprint: result.verifierFingerprint, delivered: result.delivered };
-          } catch (e) {
-            throw redactor.error(e);
-          }
-        },
-      );
+                throw new Error(
+                  `rotation of ${role} failed at "${step}": ${reason}. Restored: the previous password verifier of ${role} on ${instance.name}${current.verifier ? ` (fingerprint ${fingerprint(current.verifier)})` : ' (none)'}; the old password works again`,
+                );
+              }
+            },
+          });
+          ctx.output('role', role);
+          ctx.output('verifierFingerprint', result.verifierFingerprint);
+          ctx.output('loginTested', true);
+          ctx.output('delivered', result.delivered);
+          ctx.output('plan', plan);
+          return { role, verifierFingerprint: result.verifierFingerprint, delivered: result.delivered };
+        } catch (e) {
+          throw redactor.error(e);
+        }
+      });
     },
   });
 }

@@ -9,11 +9,11 @@ import {
   type SiteEntityV1alpha1,
 } from '@plantops/backstage-plugin-plant-common';
 import type { PlantOpsDeps } from '../../deps';
-import { audited } from '../../lib/audit';
 import { fieldError } from '../../lib/errors';
 import { examples } from './register.examples';
 import { siteManifests, type ManifestFile } from './manifests';
-import { dryRunField, isDryRun } from '../../lib/dryRun';
+import { dryRunField } from '../../lib/dryRun';
+import { startOperation } from '../../lib/operation';
 
 /** The registry's routes under the catalog (catalog-backend-module-plant). */
 const REGISTRY_PATH = '/plant/site-registry/sites';
@@ -109,7 +109,6 @@ export function createSiteRegisterAction(deps: PlantOpsDeps) {
       },
     },
     async handler(ctx) {
-      const dryRun = isDryRun(ctx);
       const { input } = ctx;
       const name = input.name;
       const siteRef = `site:default/${name}`;
@@ -141,7 +140,10 @@ export function createSiteRegisterAction(deps: PlantOpsDeps) {
         })),
       };
 
-      const credentials = await ctx.getInitiatorCredentials();
+      // The site is new or replaced by the registry call itself: nothing to read first.
+      const op = await startOperation(ctx, auditor, async credentials => ({ id: siteRef, credentials }));
+      const { credentials } = op.target;
+      const { dryRun } = op;
       const registry = async (query: string) => {
         const { token } = await auth.getPluginRequestToken({
           onBehalfOf: credentials,
@@ -165,45 +167,41 @@ export function createSiteRegisterAction(deps: PlantOpsDeps) {
         return JSON.parse(await res.text()) as Plan;
       };
 
-      await audited(
-        auditor,
-        { action: 'plant:site:register', target: siteRef, dryRun, actor: ctx.user?.ref, taskId: ctx.task.id },
-        async (): Promise<JsonObject> => {
-          // Validation and the plan come from the registry without writing.
-          const plan = await registry('?dryRun=true');
-          const site = { apiVersion: PLANTOPS_API_VERSION, kind: 'Site', ...body.site } as SiteEntityV1alpha1;
-          const manifests = siteManifests(site, { namespace, images, dir: manifestDir });
-          const steps = [
-            `write ${manifests.length} manifests to ${manifestDir}: ${manifests.map(m => path.basename(m.path)).join(', ')}`,
-            `${plan.created ? 'add' : 'replace'} ${siteRef} in the site registry: ${plan.entityRefs.join(', ')}`,
-            ...(plan.removedEntityRefs.length
-              ? [`remove lines no longer listed: ${plan.removedEntityRefs.join(', ')}`]
-              : []),
-          ];
-          const outputs = { siteRef, created: plan.created, entityRefs: plan.entityRefs, removedEntityRefs: plan.removedEntityRefs, manifestDir };
-          if (dryRun) {
-            for (const s of steps) ctx.logger.info(`[dry run] ${s}`);
-            emit(ctx.output, { ...outputs, manifests, plan: steps });
-            return { plan: steps };
-          }
-
-          await writeManifests(target, manifests, manifestDir);
-          ctx.logger.info(`Wrote ${manifests.length} manifests to ${manifestDir}`);
-          try {
-            await ctx.checkpoint({
-              key: `site-register:${name}`,
-              fn: async () => (await registry('')) as unknown as JsonObject,
-            });
-          } catch (error) {
-            throw new Error(
-              `${siteRef} was not added to the site registry (${(error as Error).message}); nothing in the registry or catalog changed, the manifests are in the workspace at ${manifestDir}`,
-            );
-          }
-          ctx.logger.info(`${plan.created ? 'Added' : 'Replaced'} ${siteRef} in the site registry`);
+      await op.run('plant:site:register', {}, async (): Promise<JsonObject> => {
+        // Validation and the plan come from the registry without writing.
+        const plan = await registry('?dryRun=true');
+        const site = { apiVersion: PLANTOPS_API_VERSION, kind: 'Site', ...body.site } as SiteEntityV1alpha1;
+        const manifests = siteManifests(site, { namespace, images, dir: manifestDir });
+        const steps = [
+          `write ${manifests.length} manifests to ${manifestDir}: ${manifests.map(m => path.basename(m.path)).join(', ')}`,
+          `${plan.created ? 'add' : 'replace'} ${siteRef} in the site registry: ${plan.entityRefs.join(', ')}`,
+          ...(plan.removedEntityRefs.length
+            ? [`remove lines no longer listed: ${plan.removedEntityRefs.join(', ')}`]
+            : []),
+        ];
+        const outputs = { siteRef, created: plan.created, entityRefs: plan.entityRefs, removedEntityRefs: plan.removedEntityRefs, manifestDir };
+        if (dryRun) {
+          for (const s of steps) ctx.logger.info(`[dry run] ${s}`);
           emit(ctx.output, { ...outputs, manifests, plan: steps });
           return { plan: steps };
-        },
-      );
+        }
+
+        await writeManifests(target, manifests, manifestDir);
+        ctx.logger.info(`Wrote ${manifests.length} manifests to ${manifestDir}`);
+        try {
+          await ctx.checkpoint({
+            key: `site-register:${name}`,
+            fn: async () => (await registry('')) as unknown as JsonObject,
+          });
+        } catch (error) {
+          throw new Error(
+            `${siteRef} was not added to the site registry (${(error as Error).message}); nothing in the registry or catalog changed, the manifests are in the workspace at ${manifestDir}`,
+          );
+        }
+        ctx.logger.info(`${plan.created ? 'Added' : 'Replaced'} ${siteRef} in the site registry`);
+        emit(ctx.output, { ...outputs, manifests, plan: steps });
+        return { plan: steps };
+      });
     },
   });
 }
