@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
@@ -9,7 +10,7 @@ import type { PlantOpsDeps } from '../../deps';
 import { Redactor } from '../../lib/redact';
 import { examples } from './backup.examples';
 import { type BackupManifest, type BackupStore, expiredBackups, NO_TARGET_HINT, retentionFromConfig, sha256File, storeFromConfig } from './backupStore';
-import { clientConfig, resolveInstance, withClient } from './instances';
+import { clientConfig, resolveInstance, withClient, type PgInstance } from './instances';
 import { compareCounts, countRows, dropDatabase, listArchive, listTables, pgDump, pgRestore, serverIdentity } from './pgTools';
 import { quoteIdent } from './instances';
 import { dryRunField } from '../../lib/dryRun';
@@ -100,68 +101,11 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
             return { plan, wouldDelete };
           }
 
+          const job: BackupJob = { instance, binDir, store, logger: ctx.logger, signal: ctx.signal, scrub };
           const manifest = await ctx.checkpoint({
             key: `postgres-backup:${instance.name}:${instance.database}`,
-            fn: async () => (await dumpVerifyStore()) as unknown as JsonObject,
+            fn: async () => (await dumpVerifyStore(job, identity)) as unknown as JsonObject,
           }) as unknown as BackupManifest & { location: string };
-
-          async function dumpVerifyStore() {
-            const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plantops-backup-'));
-            try {
-              const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
-              const id = `${instance.name}--${instance.database}--${stamp}-${randomBytes(2).toString('hex')}`;
-              const file = path.join(dir, `${id}.dump`);
-              // Count and dump in one exported snapshot, so concurrent writes cannot make the counts differ.
-              const tables = await withClient(clientConfig(instance), async c => {
-                await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-                const { rows } = await c.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
-                const counts = await countRows(c, await listTables(c), ctx.signal);
-                ctx.logger.info(`Dumping ${instance.database} on ${instance.name}`);
-                await pgDump(binDir, instance, instance.database, file, rows[0].s, ctx.signal, scrub);
-                await c.query('COMMIT');
-                return counts;
-              });
-              const archived = await listArchive(binDir, file, ctx.signal);
-              const missing = Object.keys(tables).filter(t => tables[t] > 0 && !archived.includes(t));
-              if (missing.length) throw new Error(`pg_restore --list shows no data for ${missing.join(', ')}`);
-              ctx.logger.info(`pg_restore --list: ${archived.length} table data entries`);
-
-              await verifyInScratch(file, tables);
-              const stat = await fs.stat(file);
-              const m: BackupManifest = {
-                id,
-                createdAt: new Date().toISOString(),
-                source: { instance: instance.name, database: instance.database, systemIdentifier: identity.systemIdentifier, serverVersion: identity.serverVersion },
-                format: 'pg_dump-custom',
-                sha256: await sha256File(file),
-                sizeBytes: stat.size,
-                tables,
-              };
-              const { location } = await store!.put(file, m, ctx.signal);
-              ctx.logger.info(`Stored ${id} (${m.sizeBytes} bytes, sha256 ${m.sha256}) at ${location}`);
-              return { ...m, location };
-            } finally {
-              await fs.rm(dir, { recursive: true, force: true });
-            }
-          }
-
-          async function verifyInScratch(file: string, expected: Record<string, number>) {
-            const scratch = `plantops_verify_${randomBytes(6).toString('hex')}`;
-            await withClient(clientConfig(instance), async admin => {
-              await admin.query(`CREATE DATABASE ${quoteIdent(scratch)}`);
-              try {
-                await pgRestore(binDir, instance, scratch, file, ctx.signal, scrub);
-                const actual = await withClient(clientConfig(instance, scratch), c =>
-                  listTables(c).then(t => countRows(c, t, ctx.signal)),
-                );
-                const diffs = compareCounts(expected, actual);
-                if (diffs.length) throw new Error(`verification restore differs from the source: ${diffs.join('; ')}`);
-                ctx.logger.info(`Verified: scratch restore matches ${Object.keys(expected).length} tables row for row`);
-              } finally {
-                await dropDatabase(admin, scratch);
-              }
-            });
-          }
 
           const deleted = await ctx.checkpoint({
             key: `postgres-backup-retention:${manifest.id}`,
@@ -190,5 +134,76 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
         }
       });
     },
+  });
+}
+
+/** What the dump, its checks and the upload of one backup run work with. */
+interface BackupJob {
+  instance: PgInstance;
+  binDir?: string;
+  store: BackupStore;
+  logger: LoggerService;
+  signal?: AbortSignal;
+  scrub: (text: string) => string;
+}
+
+/** Dumps in one snapshot, checks the archive and a scratch restore against the snapshot's row counts, then stores it. */
+async function dumpVerifyStore(job: BackupJob, identity: { systemIdentifier: string; serverVersion: string }) {
+  const { instance, binDir, store, logger, signal, scrub } = job;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plantops-backup-'));
+  try {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
+    const id = `${instance.name}--${instance.database}--${stamp}-${randomBytes(2).toString('hex')}`;
+    const file = path.join(dir, `${id}.dump`);
+    // Count and dump in one exported snapshot, so concurrent writes cannot make the counts differ.
+    const tables = await withClient(clientConfig(instance), async c => {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const { rows } = await c.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
+      const counts = await countRows(c, await listTables(c), signal);
+      logger.info(`Dumping ${instance.database} on ${instance.name}`);
+      await pgDump(binDir, instance, instance.database, file, rows[0].s, signal, scrub);
+      await c.query('COMMIT');
+      return counts;
+    });
+    const archived = await listArchive(binDir, file, signal);
+    const missing = Object.keys(tables).filter(t => tables[t] > 0 && !archived.includes(t));
+    if (missing.length) throw new Error(`pg_restore --list shows no data for ${missing.join(', ')}`);
+    logger.info(`pg_restore --list: ${archived.length} table data entries`);
+
+    await verifyInScratch(job, file, tables);
+    const stat = await fs.stat(file);
+    const m: BackupManifest = {
+      id,
+      createdAt: new Date().toISOString(),
+      source: { instance: instance.name, database: instance.database, systemIdentifier: identity.systemIdentifier, serverVersion: identity.serverVersion },
+      format: 'pg_dump-custom',
+      sha256: await sha256File(file),
+      sizeBytes: stat.size,
+      tables,
+    };
+    const { location } = await store.put(file, m, signal);
+    logger.info(`Stored ${id} (${m.sizeBytes} bytes, sha256 ${m.sha256}) at ${location}`);
+    return { ...m, location };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function verifyInScratch(job: BackupJob, file: string, expected: Record<string, number>) {
+  const { instance, binDir, logger, signal, scrub } = job;
+  const scratch = `plantops_verify_${randomBytes(6).toString('hex')}`;
+  await withClient(clientConfig(instance), async admin => {
+    await admin.query(`CREATE DATABASE ${quoteIdent(scratch)}`);
+    try {
+      await pgRestore(binDir, instance, scratch, file, signal, scrub);
+      const actual = await withClient(clientConfig(instance, scratch), c =>
+        listTables(c).then(t => countRows(c, t, signal)),
+      );
+      const diffs = compareCounts(expected, actual);
+      if (diffs.length) throw new Error(`verification restore differs from the source: ${diffs.join('; ')}`);
+      logger.info(`Verified: scratch restore matches ${Object.keys(expected).length} tables row for row`);
+    } finally {
+      await dropDatabase(admin, scratch);
+    }
   });
 }
