@@ -5,12 +5,12 @@ import {
   type LocationSpec,
   processingResult,
 } from '@backstage/plugin-catalog-node';
+import { ANNOTATION_ARGOCD_APP_NAME } from '@plantops/backstage-plugin-plant-common';
 import { KUBERNETES_ID_ANNOTATION } from '@plantops/backstage-plugin-plant-node';
 import type { CachedIndex } from '../CachedIndex';
 import type { ArgoAppStatus } from './ArgoAppStore';
 import { argoRefreshKey } from './ArgoCdStatusProvider';
 
-export const ARGOCD_APP_ANNOTATION = 'argocd/app-name';
 export const ANNOTATION_ARGOCD_SYNC = 'plantops.io/argocd-sync';
 export const ANNOTATION_ARGOCD_HEALTH = 'plantops.io/argocd-health';
 export const ANNOTATION_ARGOCD_REVISION = 'plantops.io/argocd-revision';
@@ -39,7 +39,7 @@ export class ArgoCdStatusProcessor implements CatalogProcessor {
   ): Promise<Entity> {
     if (entity.kind !== 'Component') return entity;
     const annotations = entity.metadata.annotations ?? {};
-    const named = annotations[ARGOCD_APP_ANNOTATION];
+    const named = annotations[ANNOTATION_ARGOCD_APP_NAME];
     const candidates = named
       ? [named]
       : [...new Set([annotations[KUBERNETES_ID_ANNOTATION], entity.metadata.name].filter(Boolean))];
@@ -56,7 +56,7 @@ export class ArgoCdStatusProcessor implements CatalogProcessor {
           ...entity.metadata,
           annotations: {
             ...annotations,
-            [ARGOCD_APP_ANNOTATION]: app.name,
+            [ANNOTATION_ARGOCD_APP_NAME]: app.name,
             [ANNOTATION_ARGOCD_INSTANCE]: app.instance,
             [ANNOTATION_ARGOCD_SYNC]: app.sync,
             [ANNOTATION_ARGOCD_HEALTH]: app.health,

@@ -10,10 +10,9 @@ import {
   resolveEntityWorkload,
   type CatalogReader,
 } from '@plantops/backstage-plugin-plant-node';
-import type { SourceStatus } from '@plantops/backstage-plugin-plant-common';
+import { ANNOTATION_ARGOCD_APP_NAME, type SourceStatus } from '@plantops/backstage-plugin-plant-common';
 import type { ScaffolderTasks } from '../incidents';
 
-export const ARGOCD_APP_ANNOTATION = 'argocd/app-name';
 export const ARGOCD_INSTANCE_ANNOTATION = 'argocd/instance-name';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 /** The templates whose runs are deployments of their `entity`. */
@@ -71,7 +70,7 @@ export class RecentDeployments {
   }
 
   private async argocd(entity: Entity): Promise<Deployment[] | undefined> {
-    const app = entity.metadata.annotations?.[ARGOCD_APP_ANNOTATION];
+    const app = entity.metadata.annotations?.[ANNOTATION_ARGOCD_APP_NAME];
     if (!app || !(this.deps.config.getOptionalConfigArray('plant.argocd.instances') ?? []).length) return undefined;
     const client = ArgoCdClient.fromConfig(this.deps.config, entity.metadata.annotations?.[ARGOCD_INSTANCE_ANNOTATION], ARGOCD_INSTANCE_ANNOTATION);
     const a = await client.getApplication(app, AbortSignal.timeout(10_000));

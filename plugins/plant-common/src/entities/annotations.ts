@@ -29,3 +29,9 @@ export const ANNOTATION_PLANTOPS_HEALTH_URL = 'plantops.io/health-url';
  * `ms5.telemetry`. The entity name cannot hold the dot of the real name.
  */
 export const ANNOTATION_PLANTOPS_KAFKA_TOPIC = 'plantops.io/kafka-topic';
+
+/**
+ * The ecosystem's (Roadie's ArgoCD plugin) on a Component: the ArgoCD
+ * application that deploys it. Named here once for the packages that read it.
+ */
+export const ANNOTATION_ARGOCD_APP_NAME = 'argocd/app-name';

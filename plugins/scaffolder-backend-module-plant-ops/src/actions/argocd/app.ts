@@ -2,6 +2,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { ActionContext, TemplateExample } from '@backstage/plugin-scaffolder-node';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
+import { ANNOTATION_ARGOCD_APP_NAME } from '@plantops/backstage-plugin-plant-common';
 import { ArgoCdClient, ArgoCdError, type ArgoApplication, type CatalogReader } from '@plantops/backstage-plugin-plant-node';
 import type { z as zod } from 'zod/v3';
 import { fieldError } from '../../lib/errors';
@@ -9,7 +10,6 @@ import type { InputShape, ParsedInput } from '../../lib/input';
 import { createOperationAction, type Operation } from '../../lib/operation';
 import type { PlantOpsDeps } from '../../deps';
 
-export const APP_NAME_ANNOTATION = 'argocd/app-name';
 export const INSTANCE_ANNOTATION = 'argocd/instance-name';
 
 export interface ArgocdActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
@@ -51,9 +51,9 @@ export async function resolveApp(
     const entity = await deps.catalog.getEntityByRef(ref, { credentials: deps.credentials });
     if (!entity) throw fieldError('entityRef', `${ref} is not in the catalog`, 'Pick an entity with the entity picker');
     const annotations = entity.metadata.annotations ?? {};
-    appName = appName ?? annotations[APP_NAME_ANNOTATION];
+    appName = appName ?? annotations[ANNOTATION_ARGOCD_APP_NAME];
     instance = instance ?? annotations[INSTANCE_ANNOTATION];
-    if (!appName) throw fieldError('entityRef', `${ref} has no ${APP_NAME_ANNOTATION} annotation`, 'Pick an entity deployed by ArgoCD, or give appName');
+    if (!appName) throw fieldError('entityRef', `${ref} has no ${ANNOTATION_ARGOCD_APP_NAME} annotation`, 'Pick an entity deployed by ArgoCD, or give appName');
   }
   if (!appName) throw fieldError('appName', 'is missing', 'Give the ArgoCD application name, or an entityRef with the argocd/app-name annotation');
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(appName) || appName.length > 253) {
