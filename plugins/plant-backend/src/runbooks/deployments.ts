@@ -8,13 +8,13 @@ import {
   KubernetesClusterResolver,
   REVISION_ANNOTATION,
   resolveEntityWorkload,
+  rolloutHistory,
   type CatalogReader,
 } from '@plantops/backstage-plugin-plant-node';
 import { ANNOTATION_ARGOCD_APP_NAME, type SourceStatus } from '@plantops/backstage-plugin-plant-common';
 import type { ScaffolderTasks } from '../incidents';
 
 export const ARGOCD_INSTANCE_ANNOTATION = 'argocd/instance-name';
-const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 /** The templates whose runs are deployments of their `entity`. */
 const DEPLOY_TEMPLATES = ['template:default/deploy', 'template:default/rollback'];
 
@@ -92,22 +92,18 @@ export class RecentDeployments {
     const { kubeConfig } = await resolver.kubeConfig(w.cluster, { credentials });
     const apps = kubeConfig.makeApiClient(AppsV1Api);
     const d = await apps.readNamespacedDeployment({ name: w.name, namespace: w.namespace });
-    const selector = Object.entries(d.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-    const sets = (await apps.listNamespacedReplicaSet({ namespace: w.namespace, labelSelector: selector || undefined })).items.filter(rs =>
-      rs.metadata?.ownerReferences?.some(r => r.controller && r.uid === d.metadata?.uid),
-    );
     const current = d.metadata?.annotations?.[REVISION_ANNOTATION];
-    const revisionOf = (rs: (typeof sets)[number]) => Number(rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0);
-    return sets.sort((a, b) => revisionOf(b) - revisionOf(a)).map(rs => {
-      const revision = rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? '?';
-      const images = (rs.spec?.template?.spec?.containers ?? []).map(c => c.image).join(', ');
-      const cause = rs.metadata?.annotations?.[CHANGE_CAUSE];
-      const created = rs.metadata?.creationTimestamp;
+    // Oldest first from plant-node; newest first here (a stable sort keeps ties in list order).
+    const history = (await rolloutHistory(apps, d)).sort((a, b) => b.revision - a.revision);
+    return history.map(h => {
+      // 0 (or NaN) is a ReplicaSet without the revision annotation.
+      const revision = h.revision > 0 ? String(h.revision) : '?';
+      const images = (h.template?.spec?.containers ?? []).map(c => c.image).join(', ');
       return {
         source: 'kubernetes' as const,
-        at: created ? new Date(created as unknown as string).toISOString() : undefined,
+        at: h.createdAt ? new Date(h.createdAt).toISOString() : undefined,
         revision: `revision ${revision}`,
-        description: `Deployment ${w.name} in ${w.cluster}/${w.namespace}: ${images}${cause ? ` (${cause})` : ''}${revision === current ? ', current' : ''}`,
+        description: `Deployment ${w.name} in ${w.cluster}/${w.namespace}: ${images}${h.changeCause ? ` (${h.changeCause})` : ''}${revision === current ? ', current' : ''}`,
       };
     });
   }

@@ -210,6 +210,8 @@ export interface RolloutRevision {
   replicaSet: string;
   images: string[];
   changeCause?: string;
+  /** When the ReplicaSet was created. */
+  createdAt?: Date;
   template: V1PodTemplateSpec;
 }
 
@@ -230,6 +232,7 @@ export async function rolloutHistory(apps: AppsV1Api, deployment: V1Deployment):
       replicaSet: rs.metadata!.name!,
       images: imagesOf(rs.spec?.template),
       changeCause: rs.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION],
+      createdAt: rs.metadata?.creationTimestamp,
       template: rs.spec!.template!,
     }))
     .sort((a, b) => a.revision - b.revision);
