@@ -3,13 +3,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PlantOpsDeps } from '../../deps';
 import { Redactor } from '../../lib/redact';
 import { examples } from './backup.examples';
-import { type BackupManifest, type BackupStore, expiredBackups, NO_TARGET_HINT, retentionFromConfig, sha256File, storeFromConfig } from './backupStore';
+import { type BackupManifest, type BackupStore, expiredBackups, retentionFromConfig, sha256File, withStore } from './backupStore';
 import { clientConfig, resolveInstance, withClient, type PgInstance } from './instances';
 import { compareCounts, countRows, dropDatabase, listArchive, listTables, pgDump, pgRestore, serverIdentity } from './pgTools';
 import { quoteIdent } from './instances';
@@ -58,80 +57,80 @@ export function createPostgresBackupAction(options: BackupActionOptions) {
       },
     },
     async handler(ctx) {
-      const store = options.store ?? storeFromConfig(config);
-      if (!store) {
-        throw new InputError(NO_TARGET_HINT);
-      }
-      const policy = { ...retentionFromConfig(config) };
-      if (ctx.input.keep !== undefined) policy.keep = ctx.input.keep;
-      if (ctx.input.maxAgeDays !== undefined) policy.maxAgeDays = ctx.input.maxAgeDays;
-      const op = await startOperation(ctx, auditor, async credentials => {
-        const instance = await resolveInstance({ catalog, config }, credentials, 'database', ctx.input.database);
-        return { id: instance.ref, instance };
-      });
-      const { instance } = op.target;
-      const { dryRun } = op;
-      const redactor = new Redactor();
-      redactor.add(instance.password);
-      const scrub = (t: string) => redactor.text(t);
+      await withStore(config, options.store, async store => {
+        const policy = { ...retentionFromConfig(config) };
+        if (ctx.input.keep !== undefined) policy.keep = ctx.input.keep;
+        if (ctx.input.maxAgeDays !== undefined) policy.maxAgeDays = ctx.input.maxAgeDays;
+        const op = await startOperation(ctx, auditor, async credentials => {
+          const instance = await resolveInstance({ catalog, config }, credentials, 'database', ctx.input.database);
+          return { id: instance.ref, instance };
+        });
+        const { instance } = op.target;
+        const { dryRun } = op;
+        const redactor = new Redactor();
+        redactor.add(instance.password);
+        const scrub = (t: string) => redactor.text(t);
 
-      await op.run('plant:postgres:backup', {}, async (): Promise<JsonObject> => {
-        try {
-          const identity = await withClient(clientConfig(instance), async c => ({
-            ...(await serverIdentity(c)),
-            tables: await listTables(c),
-          }));
-          const existing = await store.list(instance.name, instance.database);
-          const plan = [
-            `pg_dump -Fc ${instance.database} on ${instance.name} (${identity.tables.length} tables) in one snapshot`,
-            'pg_restore --list, then restore into a scratch database and compare row counts per table; drop the scratch database',
-            `store with sha256 in ${store.describe()}`,
-            `retention: keep ${policy.keep}, max age ${policy.maxAgeDays} days (${existing.length} backups stored now)`,
-          ];
-          if (dryRun) {
-            const wouldDelete = expiredBackups(
-              [{ id: '(new)', createdAt: new Date().toISOString() } as BackupManifest, ...existing],
-              policy,
-              new Date(),
-              '(new)',
-            ).map(m => m.id);
-            for (const p of plan) ctx.logger.info(`[dry run] ${p}`);
+        await op.run('plant:postgres:backup', {}, async (): Promise<JsonObject> => {
+          try {
+            const identity = await withClient(clientConfig(instance), async c => ({
+              ...(await serverIdentity(c)),
+              tables: await listTables(c),
+            }));
+            const existing = await store.list(instance.name, instance.database);
+            const plan = [
+              `pg_dump -Fc ${instance.database} on ${instance.name} (${identity.tables.length} tables) in one snapshot`,
+              'pg_restore --list, then restore into a scratch database and compare row counts per table; drop the scratch database',
+              `store with sha256 in ${store.describe()}`,
+              `retention: keep ${policy.keep}, max age ${policy.maxAgeDays} days (${existing.length} backups stored now)`,
+            ];
+            if (dryRun) {
+              const wouldDelete = expiredBackups(
+                [{ id: '(new)', createdAt: new Date().toISOString() } as BackupManifest, ...existing],
+                policy,
+                new Date(),
+                '(new)',
+              ).map(m => m.id);
+              for (const p of plan) ctx.logger.info(`[dry run] ${p}`);
+              ctx.output('plan', plan);
+              ctx.output('deletedBackups', wouldDelete);
+              return { plan, wouldDelete };
+            }
+
+            const job: BackupJob = { instance, binDir, store, logger: ctx.logger, signal: ctx.signal, scrub };
+            const manifest = await ctx.checkpoint({
+              key: `postgres-backup:${instance.name}:${instance.database}`,
+              fn: async () => (await dumpVerifyStore(job, identity)) as unknown as JsonObject,
+            }) as unknown as BackupManifest & { location: string };
+
+            const deleted = await ctx.checkpoint({
+              key: `postgres-backup-retention:${manifest.id}`,
+              fn: async () => {
+                // The listing read for the plan plus the new backup (which a retried task may already see there): one listing per run.
+                const stored = [manifest, ...existing.filter(m => m.id !== manifest.id)];
+                const expired = expiredBackups(stored, policy, new Date(), manifest.id);
+                for (const m of expired) {
+                  await store.remove(m.id);
+                  ctx.logger.info(`Retention removed ${m.id} (${m.createdAt})`);
+                }
+                return expired.map(m => m.id);
+              },
+            });
+            const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
+            ctx.output('backupId', manifest.id);
+            ctx.output('location', manifest.location);
+            ctx.output('sha256', manifest.sha256);
+            ctx.output('sizeBytes', manifest.sizeBytes);
+            ctx.output('tables', Object.keys(manifest.tables).length);
+            ctx.output('rows', rows);
+            ctx.output('verified', true);
+            ctx.output('deletedBackups', deleted);
             ctx.output('plan', plan);
-            ctx.output('deletedBackups', wouldDelete);
-            return { plan, wouldDelete };
+            return { backupId: manifest.id, sha256: manifest.sha256, rows, deletedBackups: deleted };
+          } catch (e) {
+            throw redactor.error(e);
           }
-
-          const job: BackupJob = { instance, binDir, store, logger: ctx.logger, signal: ctx.signal, scrub };
-          const manifest = await ctx.checkpoint({
-            key: `postgres-backup:${instance.name}:${instance.database}`,
-            fn: async () => (await dumpVerifyStore(job, identity)) as unknown as JsonObject,
-          }) as unknown as BackupManifest & { location: string };
-
-          const deleted = await ctx.checkpoint({
-            key: `postgres-backup-retention:${manifest.id}`,
-            fn: async () => {
-              const expired = expiredBackups(await store.list(instance.name, instance.database), policy, new Date(), manifest.id);
-              for (const m of expired) {
-                await store.remove(m.id);
-                ctx.logger.info(`Retention removed ${m.id} (${m.createdAt})`);
-              }
-              return expired.map(m => m.id);
-            },
-          });
-          const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
-          ctx.output('backupId', manifest.id);
-          ctx.output('location', manifest.location);
-          ctx.output('sha256', manifest.sha256);
-          ctx.output('sizeBytes', manifest.sizeBytes);
-          ctx.output('tables', Object.keys(manifest.tables).length);
-          ctx.output('rows', rows);
-          ctx.output('verified', true);
-          ctx.output('deletedBackups', deleted);
-          ctx.output('plan', plan);
-          return { backupId: manifest.id, sha256: manifest.sha256, rows, deletedBackups: deleted };
-        } catch (e) {
-          throw redactor.error(e);
-        }
+        });
       });
     },
   });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { fieldError } from '../../../lib/errors';
 import { FilesystemBackupStore } from './filesystem';
 import { S3BackupStore, type S3TargetSettings, TARGET_KEY } from './s3';
@@ -80,3 +81,18 @@ export function storeFromConfig(config: Config): BackupStore | undefined {
 
 /** What to tell the user when no target is configured. */
 export const NO_TARGET_HINT = `No backup target is configured. Set ${TARGET_KEY} in app-config: type filesystem with path, or type s3 with endpoint, bucket and credentials`;
+
+/**
+ * Runs `fn` with `given` or else the configured store; a store made here is
+ * destroyed when `fn` ends, so each task's S3 client closes its sockets.
+ */
+export async function withStore<T>(config: Config, given: BackupStore | undefined, fn: (store: BackupStore) => Promise<T>): Promise<T> {
+  const made = given ? undefined : storeFromConfig(config);
+  const store = given ?? made;
+  if (!store) throw new InputError(NO_TARGET_HINT);
+  try {
+    return await fn(store);
+  } finally {
+    made?.destroy?.();
+  }
+}

@@ -276,7 +276,18 @@ describe('plant:postgres:backup and restore with an S3 target (real PostgreSQL, 
     expect(before).toHaveLength(2);
     const manifests = await Promise.all(before.map(async k => JSON.parse((await objectBytes(k)).toString('utf8'))));
     const oldest = manifests.sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0].id;
-    const out = await run(backup, { database: 'ms5-postgres-primary', keep: 2 }, { cap });
+    const send = jest.spyOn(S3Client.prototype, 'send');
+    const destroy = jest.spyOn(S3Client.prototype, 'destroy');
+    let out: JsonObject;
+    try {
+      out = await run(backup, { database: 'ms5-postgres-primary', keep: 2 }, { cap });
+      // One listing serves the plan and the retention; the task's client is closed when it ends.
+      expect(send.mock.calls.filter(([command]) => command instanceof ListObjectsV2Command).length).toBe(1);
+      expect(destroy).toHaveBeenCalledTimes(1);
+    } finally {
+      send.mockRestore();
+      destroy.mockRestore();
+    }
     expect(out.deletedBackups).toEqual([oldest]);
     const after = (await keys()).filter(k => k.startsWith('postgres/ms5/'));
     expect(after).not.toContain(`postgres/ms5/${oldest}.dump`);

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { fieldError } from '../../../lib/errors';
+import { mapLimit } from '../../../lib/mapLimit';
 import { Redactor } from '../../../lib/redact';
 import { BACKUP_ID, type BackupManifest, type BackupStore, newestFirst, parseManifest } from './types';
 
@@ -31,6 +32,8 @@ export interface S3TargetSettings {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'TimeoutError']);
 const NETWORK_CODE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b/;
+/** Manifests read at once when listing: one GET each, so a long history is not read one round trip at a time. */
+const MANIFEST_READS = 8;
 
 /**
  * Backups as objects `<prefix><id>.dump` and `<prefix><id>.json` in an
@@ -66,7 +69,7 @@ export class S3BackupStore implements BackupStore {
     return `s3://${this.settings.bucket}/${this.settings.prefix} at ${this.settings.endpoint ?? `AWS S3 ${this.settings.region}`}`;
   }
 
-  /** Closes the client's sockets (tests; a running backend keeps it). */
+  /** Closes the client's sockets; the store is of no use afterwards. */
   destroy() {
     this.client.destroy();
   }
@@ -134,12 +137,10 @@ export class S3BackupStore implements BackupStore {
       }
       if (!res.IsTruncated || !res.NextContinuationToken) break;
     }
-    const out: BackupManifest[] = [];
-    for (const id of ids) {
-      const m = await this.find(id);
-      if (m && m.source.instance === sourceInstance && m.source.database === database) out.push(m);
-    }
-    return newestFirst(out);
+    const manifests = await mapLimit(ids, MANIFEST_READS, id => this.find(id));
+    return newestFirst(
+      manifests.filter((m): m is BackupManifest => m?.source.instance === sourceInstance && m.source.database === database),
+    );
   }
 
   async find(id: string) {

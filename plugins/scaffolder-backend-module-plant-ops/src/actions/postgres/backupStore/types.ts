@@ -31,6 +31,8 @@ export interface BackupStore {
   /** Copies the dump to `dest` (a local file); `signal` cancels a download in flight. */
   fetch(id: string, dest: string, signal?: AbortSignal): Promise<void>;
   remove(id: string): Promise<void>;
+  /** Frees what the store holds open (the S3 client's sockets); called when the task that made it ends. */
+  destroy?(): void;
 }
 
 export async function sha256File(file: string): Promise<string> {
