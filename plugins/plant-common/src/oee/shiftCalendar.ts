@@ -51,3 +51,21 @@ export function shiftSpans(shifts: SiteShift[], timeZone: string, from: number, 
 export function shiftAt(shifts: SiteShift[], timeZone: string, now: number): ShiftSpan | undefined {
   return shiftSpans(shifts, timeZone, now, now + 1).find(s => s.start <= now && now < s.end);
 }
+
+/**
+ * The shift running at `now` outside its planned breaks, if any: undefined
+ * between shifts and in a break. @public
+ */
+export function plannedShiftAt(shifts: SiteShift[], timeZone: string, now: number): ShiftSpan | undefined {
+  // A break is a short shift of its own; one after midnight falls on the next day.
+  const breaks: SiteShift[] = shifts.flatMap(sh =>
+    (sh.plannedBreaks ?? []).map(b => ({
+      name: b.name,
+      start: b.start,
+      end: b.end,
+      days: b.start < sh.start ? sh.days.map(d => WEEKDAYS[(WEEKDAYS.indexOf(d) + 1) % 7]) : sh.days,
+    })),
+  );
+  if (breaks.length > 0 && shiftAt(breaks, timeZone, now)) return undefined;
+  return shiftAt(shifts, timeZone, now);
+}

@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { isSiteEntity, OpcUaConnector, shiftAt, SiteEntity, SiteShift } from '@plantops/backstage-plugin-plant-common';
+import { isSiteEntity, OpcUaConnector, plannedShiftAt, SiteEntity } from '@plantops/backstage-plugin-plant-common';
 import {
   AttributeIds,
   ClientSession,
@@ -245,8 +245,6 @@ function withAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
-
 /**
  * The Site's shift running at `now`, outside its planned breaks; undefined
  * between shifts or in a break; null when the Site declares no shifts
@@ -256,17 +254,7 @@ function shiftNow(site: SiteEntity, now: number) {
   const shifts = site.spec.shiftCalendar?.shifts ?? [];
   if (shifts.length === 0) return null;
   try {
-    // A break is a short shift of its own; one after midnight falls on the next day.
-    const breaks: SiteShift[] = shifts.flatMap(sh =>
-      (sh.plannedBreaks ?? []).map(b => ({
-        name: b.name,
-        start: b.start,
-        end: b.end,
-        days: b.start < sh.start ? sh.days.map(d => WEEKDAYS[(WEEKDAYS.indexOf(d) + 1) % 7]) : sh.days,
-      })),
-    );
-    if (breaks.length > 0 && shiftAt(breaks, site.spec.timezone, now)) return undefined;
-    return shiftAt(shifts, site.spec.timezone, now);
+    return plannedShiftAt(shifts, site.spec.timezone, now);
   } catch {
     return null;
   }
