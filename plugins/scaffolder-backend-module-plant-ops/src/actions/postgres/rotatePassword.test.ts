@@ -217,6 +217,9 @@ describe('plant:postgres:rotate-password (own PostgreSQL 15 with SCRAM auth)', (
       expect(await login(stored)).toBe(true);
       expect(await login(oldPassword)).toMatch(/password authentication failed/);
       expect(out.delivered).toEqual(['Secret ms5/ms5-db key password', 'Deployment ms5/ms5-api restarted and ready']);
+      // The consumers are read once, by the check, before the Secret is patched.
+      const beforePatch = k8s.requests.slice(0, k8s.requests.findIndex(r => r.method === 'PATCH'));
+      expect(beforePatch.filter(r => r.method === 'GET' && r.path.endsWith('/deployments/ms5-api'))).toHaveLength(1);
       const d = k8s.get('apps/v1', 'Deployment', 'ms5', 'ms5-api');
       expect(d.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBeDefined();
       expect(d.status.updatedReplicas).toBe(2);

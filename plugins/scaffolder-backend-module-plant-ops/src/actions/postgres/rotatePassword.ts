@@ -17,7 +17,7 @@ import { startOperation } from '../../lib/operation';
  */
 export interface PasswordDelivery {
   describe(): string;
-  /** Reads what it will write to (dry run, and before the password changes). */
+  /** Reads what it will write to (dry run, and before the password changes); `deliver` may reuse what it read. */
   check?(): Promise<void>;
   deliver(password: string, signal?: AbortSignal): Promise<string[]>;
 }

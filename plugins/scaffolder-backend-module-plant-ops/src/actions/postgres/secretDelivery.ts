@@ -14,6 +14,9 @@ import type { PasswordDelivery, SecretInput as SecretTarget } from './rotatePass
  * old verifier).
  */
 export class KubernetesSecretDelivery implements PasswordDelivery {
+  /** The Deployments `check` found: `deliver` restarts these instead of reading them again. */
+  private checked?: Workload[];
+
   private constructor(
     private readonly core: CoreV1Api,
     private readonly apps: AppsV1Api,
@@ -45,7 +48,7 @@ export class KubernetesSecretDelivery implements PasswordDelivery {
       if (isNotFound(e)) throw fieldError('secret.name', `no Secret "${this.t.name}" in ${this.t.namespace}`, 'Name the existing Secret the consumers read the password from');
       throw new Error(describeKubeError(`reading Secret ${this.t.namespace}/${this.t.name}`, e));
     }
-    await this.consumers();
+    this.checked = await this.consumers();
   }
 
   private async setKey(value: string | null) {
@@ -57,7 +60,7 @@ export class KubernetesSecretDelivery implements PasswordDelivery {
 
   async deliver(password: string, signal?: AbortSignal): Promise<string[]> {
     const { namespace, name, key } = this.t;
-    const consumers = await this.consumers();
+    const consumers = this.checked ?? (await this.consumers());
     const secret = await this.core.readNamespacedSecret({ name, namespace });
     const previous = secret.data?.[key] ?? null;
     await this.setKey(Buffer.from(password, 'utf8').toString('base64'));
