@@ -5,15 +5,17 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/ingest.ts \
  *     [--events 1000000] [--brokers 127.0.0.1:29092] [--partitions 6] \
  *     [--configs 2x20000,6x20000] [--timeout-s 60] [--skip-bare] [--no-profile] \
- *     [--writer-chunks 3333,50000 | none] [--writer-events 200000] [--regenerate]
+ *     [--writer-chunks 3333,50000 | none] [--writer-events 200000] [--regenerate] \
+ *     [--cpu-profile DIR]
  *
  * A config is <partitionsConsumedConcurrently>x<chunkSize>.
  */
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Pool, PoolClient } from 'pg';
 import { parseTelemetryEvent } from '@plantops/backstage-plugin-plant-common';
 import { PlantSimulator } from '@plantops/plant-simulator/src/simulator';
@@ -62,6 +64,8 @@ const WRITER_CHUNKS =
     : a.str('writer-chunks', '3333,50000').split(',').map(Number);
 const WRITER_EVENTS = a.num('writer-events', 200_000);
 const WRITER_CONC = a.num('writer-concurrency', 2);
+/** A folder for a V8 CPU profile of each KafkaIngestor run (open in Chrome DevTools). */
+const CPU_PROFILE = a.str('cpu-profile', '');
 BROKERS.forEach(assertLoopback);
 
 const kafkaErrors: string[] = [];
@@ -366,6 +370,7 @@ async function ingest(topic: string, conc: number, chunk: number) {
     const errors0 = kafkaErrors.length;
     const cpu0 = process.cpuUsage();
     const k0 = kafkaPid ? procCpuMs(kafkaPid) : 0;
+    const profiler = CPU_PROFILE ? await startCpuProfile() : undefined;
     const t0 = performance.now();
     await ingestor.start();
     let committed = 0;
@@ -382,6 +387,7 @@ async function ingest(topic: string, conc: number, chunk: number) {
     }
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    if (profiler) await profiler.stop(`${CPU_PROFILE}/ingest-${conc}x${chunk}.cpuprofile`);
     const kafkaCpu = kafkaPid ? procCpuMs(kafkaPid) - k0 : NaN;
     // CPU of this database's server processes (the pool's connections).
     const backends = await db.admin.query(
@@ -420,6 +426,23 @@ async function ingest(topic: string, conc: number, chunk: number) {
   } finally {
     await db.drop();
   }
+}
+
+/** A V8 CPU profile of this process from now until `stop(file)`. */
+async function startCpuProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.error(`CPU profile: ${file}`);
+    },
+  };
 }
 
 /**

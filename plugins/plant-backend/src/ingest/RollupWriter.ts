@@ -3,6 +3,12 @@ import { counterDelta } from '@plantops/backstage-plugin-plant-common';
 import { bucketOf, splitByMinute } from './buckets';
 import { ensurePartition, monthPartition, ROLLUP_TABLES, RollupTable } from '../database/schema';
 import type { ParsedEvent, TelemetryEvent, MachineState } from './types';
+import { scanCounters, ScannedCounters } from './scanCounters';
+
+/** Reused for every scanned message (one writer runs on one thread). */
+const scratch: ScannedCounters = {
+  site: '', line: '', machine: '', at: 0, total: 0, good: 0, reject: 0, startupReject: NaN,
+};
 
 /** One raw message from a source, with its position for idempotence. */
 export interface SourceMessage {
@@ -117,7 +123,7 @@ class StagedEvents {
   readonly others: TelemetryEvent[] = [];
   length = 0;
   private readonly slots = new MachineIndex<number>();
-  private last?: { e: TelemetryEvent; slot: number };
+  private last?: MachineId & { slot: number };
 
   constructor(capacity: number) {
     this.slot = new Int32Array(capacity);
@@ -130,32 +136,42 @@ class StagedEvents {
   }
 
   add(e: TelemetryEvent) {
-    const i = this.length++;
-    this.slot[i] = this.slotOf(e);
-    this.at[i] = Date.parse(e.sourceTimestamp);
     if (e.type === 'counters') {
-      this.other[i] = -1;
-      this.total[i] = e.total;
-      this.good[i] = e.good;
-      this.reject[i] = e.reject;
-      this.startupReject[i] = e.startupReject ?? NaN;
-    } else {
-      this.other[i] = this.others.push(e) - 1;
+      this.addCounters(e.site, e.line, e.machine, Date.parse(e.sourceTimestamp), e.total, e.good, e.reject,
+        e.startupReject ?? NaN);
+      return;
     }
+    const i = this.length++;
+    this.slot[i] = this.slotOf(e.site, e.line, e.machine);
+    this.at[i] = Date.parse(e.sourceTimestamp);
+    this.other[i] = this.others.push(e) - 1;
   }
 
-  private slotOf(e: TelemetryEvent) {
+  /** A counter reading; `startupReject` NaN when it has none. */
+  addCounters(
+    site: string, line: string, machine: string, at: number,
+    total: number, good: number, reject: number, startupReject: number,
+  ) {
+    const i = this.length++;
+    this.slot[i] = this.slotOf(site, line, machine);
+    this.at[i] = at;
+    this.other[i] = -1;
+    this.total[i] = total;
+    this.good[i] = good;
+    this.reject[i] = reject;
+    this.startupReject[i] = startupReject;
+  }
+
+  private slotOf(site: string, line: string, machine: string) {
     const last = this.last;
-    if (last && last.e.machine === e.machine && last.e.line === e.line && last.e.site === e.site) {
-      last.e = e;
-      return last.slot;
-    }
-    let slot = this.slots.get(e.site, e.line, e.machine);
+    if (last && last.machine === machine && last.line === line && last.site === site) return last.slot;
+    let slot = this.slots.get(site, line, machine);
     if (slot === undefined) {
-      slot = this.machines.push({ site: e.site, line: e.line, machine: e.machine }) - 1;
-      this.slots.set(e, slot);
+      const id = { site, line, machine };
+      slot = this.machines.push(id) - 1;
+      this.slots.set(id, slot);
     }
-    this.last = { e, slot };
+    this.last = { site, line, machine, slot };
     return slot;
   }
 }
@@ -182,6 +198,24 @@ interface RollupRow { m: MachineRow; bucket: number; v: Float64Array }
 /** Rollup increments of one batch, per machine and minute (keyed by the machine's row object). */
 class Accumulator {
   readonly byMachine = new Map<MachineRow, Map<number, RollupRow>>();
+  // Per batch slot, the minute its last reading went to: readings come in
+  // time order, so most go to the same one and skip both map lookups.
+  private readonly lastBucket: Float64Array;
+  private readonly lastValues: Float64Array[];
+
+  constructor(slots: number) {
+    this.lastBucket = new Float64Array(slots).fill(NaN);
+    this.lastValues = new Array(slots);
+  }
+
+  /** `values(m, bucket)` for the machine in batch slot `slot`. */
+  valuesAt(slot: number, m: MachineRow, bucket: number): Float64Array {
+    if (this.lastBucket[slot] === bucket) return this.lastValues[slot];
+    const v = this.values(m, bucket);
+    this.lastBucket[slot] = bucket;
+    this.lastValues[slot] = v;
+    return v;
+  }
 
   add(m: MachineRow, bucket: number, col: Column, amount: number) {
     if (amount !== 0) this.values(m, bucket)[COL[col]] += amount;
@@ -228,6 +262,8 @@ const DEAD_CONFLICT = (existing: string) =>
  *
  * Writes are set-based: a fixed number of statements per batch (one per
  * table, arrays passed through `unnest`), whatever the number of events.
+ * Counter readings in their usual form are read straight from the message
+ * bytes (`scanCounters`); every other message goes through `parse`.
  */
 export class RollupWriter {
   /** Partitions seen recently; forgotten after a while, as retention may drop one. */
@@ -307,7 +343,12 @@ export class RollupWriter {
 
     const staged = new StagedEvents(fresh.length);
     const dead: { position: string; raw: string; reason: string }[] = [];
+    const c = scratch;
     for (const m of fresh) {
+      if (typeof m.value !== 'string' && scanCounters(m.value, c)) {
+        staged.addCounters(c.site, c.line, c.machine, c.at, c.total, c.good, c.reject, c.startupReject);
+        continue;
+      }
       const raw = typeof m.value === 'string' ? m.value : m.value.toString('utf8');
       const parsed = this.parse(raw);
       if (parsed.ok) staged.add(parsed.event);
@@ -330,7 +371,7 @@ export class RollupWriter {
   ): Promise<BatchResult> {
     const result = emptyResult();
     const rows = await this.lockMachines(client, staged.machines);
-    const acc = new Accumulator();
+    const acc = new Accumulator(rows.length);
     const andon: Extract<TelemetryEvent, { type: 'andon' }>[] = [];
     const states: PendingState[] = [];
     for (let i = 0; i < staged.length; i++) {
@@ -339,7 +380,7 @@ export class RollupWriter {
       if (m.last_event_at === null || at > m.last_event_at) m.last_event_at = at;
       const other = staged.other[i];
       if (other < 0) {
-        const outcome = this.applyCounters(acc, m, staged, i);
+        const outcome = this.applyCounters(acc, m, staged, i, staged.slot[i]);
         if (outcome === 'duplicate') result.duplicates++;
         else if (outcome === 'late') { result.late++; result.applied++; }
         else result.applied++;
@@ -396,12 +437,23 @@ export class RollupWriter {
   private async lockMachines(client: PoolClient, list: MachineId[]): Promise<MachineRow[]> {
     if (list.length === 0) return [];
     const params = [list.map(e => e.site), list.map(e => e.line), list.map(e => e.machine)];
-    // Create missing rows first so every machine can be locked in one statement.
-    await client.query(
-      `INSERT INTO plant_machine (site, line, machine)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-      params,
-    );
+    let rows = await this.selectMachines(client, params);
+    if (rows.length < list.length) {
+      // New machines (rare after the first batches): create them in key order
+      // (as the lock below takes them, so writers never wait on each other in a cycle), then lock all.
+      await client.query(
+        `INSERT INTO plant_machine (site, line, machine)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
+        params,
+      );
+      rows = await this.selectMachines(client, params);
+    }
+    const byId = new MachineIndex<MachineRow>();
+    for (const row of rows) byId.set(row, row);
+    return list.map(id => byId.get(id.site, id.line, id.machine)!);
+  }
+
+  private async selectMachines(client: PoolClient, params: string[][]): Promise<MachineRow[]> {
     const ms = (c: string) => `(extract(epoch FROM ${c}) * 1000)::float8 AS ${c}`;
     const r = await client.query<MachineRow>(
       `SELECT site, line, machine, state, state_since, total::float8 AS total, good::float8 AS good,
@@ -412,9 +464,7 @@ export class RollupWriter {
        ORDER BY site, line, machine FOR UPDATE`,
       params,
     );
-    const byId = new MachineIndex<MachineRow>();
-    for (const row of r.rows) byId.set(row, row);
-    return list.map(id => byId.get(id.site, id.line, id.machine)!);
+    return r.rows;
   }
 
   /**
@@ -543,7 +593,7 @@ export class RollupWriter {
   }
 
   /** Applies the counter reading `i` of the batch. */
-  private applyCounters(acc: Accumulator, m: MachineRow, staged: StagedEvents, i: number) {
+  private applyCounters(acc: Accumulator, m: MachineRow, staged: StagedEvents, i: number, slot: number) {
     const at = staged.at[i];
     const startupReject = staged.startupReject[i];
     const e = {
@@ -561,7 +611,7 @@ export class RollupWriter {
       const { delta } = counterDelta(prev, e);
       const ideal = m.ideal_cycle_s ?? 0;
       const startup = delta.startupReject ?? 0;
-      const v = acc.values(m, bucketOf(at));
+      const v = acc.valuesAt(slot, m, bucketOf(at));
       v[COL.produced] += delta.total;
       v[COL.good] += delta.good;
       v[COL.reject] += delta.reject;
