@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { fieldError } from '../../lib/errors';
@@ -38,6 +39,45 @@ async function state(i: PgInstance): Promise<{ recovery: boolean; streaming: boo
   } catch {
     return undefined;
   }
+}
+
+/** Stops the old primary, rewinds it (or takes a base backup) from the current one, drops the fence and starts it as a standby. */
+async function rebuild(old: PgInstance, current: PgInstance, local: Local, tools: { scrub: (t: string) => string; logger: LoggerService; signal?: AbortSignal }) {
+  const { scrub, logger, signal } = tools;
+  const env = { ...libpqEnv(current), PGDATABASE: current.database };
+  await serverTool(local, 'pg_ctl', ['-D', local.dataDirectory, '-m', 'fast', '-w', 'stop'], env, scrub, signal).catch(e => {
+    if (!/Is server running\?|not running/i.test(String(e))) throw e;
+  });
+  logger.info(`Stopped ${old.name}`);
+  const kept: Record<string, string> = {};
+  for (const f of OWN_FILES) {
+    kept[f] = await fs.readFile(path.join(local.dataDirectory, f), 'utf8').catch(() => '');
+  }
+  const source = `host=${current.host} port=${current.port} user=${current.user} dbname=${current.database}`;
+  let how = 'pg_rewind';
+  try {
+    await serverTool(local, 'pg_rewind', ['-D', local.dataDirectory, `--source-server=${source}`, '-R'], env, scrub, signal);
+  } catch (e) {
+    logger.warn(`pg_rewind failed (${scrub(String(e)).slice(0, 300)}); rebuilding with pg_basebackup`);
+    const aside = `${local.dataDirectory}.pre-failback-${Date.now()}`;
+    await fs.rename(local.dataDirectory, aside);
+    await serverTool(local, 'pg_basebackup', ['-D', local.dataDirectory, '-R', '-X', 'stream', '-c', 'fast'], env, scrub, signal);
+    logger.info(`The old data directory is kept at ${aside}`);
+    how = 'pg_basebackup';
+  }
+  for (const f of OWN_FILES) if (kept[f]) await fs.writeFile(path.join(local.dataDirectory, f), kept[f]);
+  const auto = path.join(local.dataDirectory, 'postgresql.auto.conf');
+  const text = await fs.readFile(auto, 'utf8');
+  await fs.writeFile(auto, text.split('\n').filter(l => !/^\s*default_transaction_read_only\b/.test(l)).join('\n'));
+  await serverTool(local, 'pg_ctl', ['-D', local.dataDirectory, '-l', local.logFile, '-w', '-t', '120', 'start'], env, scrub, signal);
+  for (let i = 0; ; i++) {
+    const s = await state(old);
+    if (s?.recovery && s.streaming) break;
+    if (i > 600) throw new Error(`${old.name} started but does not stream from ${current.name} after 60 s; see ${local.logFile}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+  logger.info(`${old.name} rebuilt with ${how} and streams from ${current.name}`);
+  return { rebuiltWith: how };
 }
 
 /**
@@ -137,44 +177,7 @@ export function createPostgresFailbackAction(options: FailoverActionOptions) {
           const key = (k: string) => `postgres-failback:${old.name}:${current.name}:${k}`;
           const rebuilt = already
             ? { rebuiltWith: 'already-standby' }
-            : await ctx.checkpoint({ key: key('rebuild'), fn: () => rebuild() });
-
-          async function rebuild() {
-            const env = { ...libpqEnv(current), PGDATABASE: current.database };
-            await serverTool(local!, 'pg_ctl', ['-D', local!.dataDirectory, '-m', 'fast', '-w', 'stop'], env, scrub, ctx.signal).catch(e => {
-              if (!/Is server running\?|not running/i.test(String(e))) throw e;
-            });
-            logger.info(`Stopped ${old.name}`);
-            const kept: Record<string, string> = {};
-            for (const f of OWN_FILES) {
-              kept[f] = await fs.readFile(path.join(local!.dataDirectory, f), 'utf8').catch(() => '');
-            }
-            const source = `host=${current.host} port=${current.port} user=${current.user} dbname=${current.database}`;
-            let how = 'pg_rewind';
-            try {
-              await serverTool(local!, 'pg_rewind', ['-D', local!.dataDirectory, `--source-server=${source}`, '-R'], env, scrub, ctx.signal);
-            } catch (e) {
-              logger.warn(`pg_rewind failed (${scrub(String(e)).slice(0, 300)}); rebuilding with pg_basebackup`);
-              const aside = `${local!.dataDirectory}.pre-failback-${Date.now()}`;
-              await fs.rename(local!.dataDirectory, aside);
-              await serverTool(local!, 'pg_basebackup', ['-D', local!.dataDirectory, '-R', '-X', 'stream', '-c', 'fast'], env, scrub, ctx.signal);
-              logger.info(`The old data directory is kept at ${aside}`);
-              how = 'pg_basebackup';
-            }
-            for (const f of OWN_FILES) if (kept[f]) await fs.writeFile(path.join(local!.dataDirectory, f), kept[f]);
-            const auto = path.join(local!.dataDirectory, 'postgresql.auto.conf');
-            const text = await fs.readFile(auto, 'utf8');
-            await fs.writeFile(auto, text.split('\n').filter(l => !/^\s*default_transaction_read_only\b/.test(l)).join('\n'));
-            await serverTool(local!, 'pg_ctl', ['-D', local!.dataDirectory, '-l', local!.logFile, '-w', '-t', '120', 'start'], env, scrub, ctx.signal);
-            for (let i = 0; ; i++) {
-              const s = await state(old);
-              if (s?.recovery && s.streaming) break;
-              if (i > 600) throw new Error(`${old.name} started but does not stream from ${current.name} after 60 s; see ${local!.logFile}`);
-              await new Promise(r => setTimeout(r, 100));
-            }
-            logger.info(`${old.name} rebuilt with ${how} and streams from ${current.name}`);
-            return { rebuiltWith: how };
-          }
+            : await ctx.checkpoint({ key: key('rebuild'), fn: () => rebuild(old, current, local, { scrub, logger, signal: ctx.signal }) });
 
           ctx.output('rebuiltWith', rebuilt.rebuiltWith);
           ctx.output('standbyOf', current.name);

@@ -56,6 +56,13 @@ async function setVerifier(i: PgInstance, role: string, verifier: string | null)
   });
 }
 
+/** How a stored verifier hashes the password, for the plan. */
+function verifierKind(verifier: string | null): string {
+  if (verifier?.startsWith('SCRAM-SHA-256$')) return 'SCRAM-SHA-256';
+  if (verifier?.startsWith('md5')) return 'md5';
+  return 'none';
+}
+
 /**
  * plant:postgres:rotate-password: a new random password for a role, hashed
  * to a SCRAM-SHA-256 verifier here so the plaintext never reaches SQL text or
@@ -125,7 +132,7 @@ export function createPostgresRotatePasswordAction(options: RotatePasswordOption
           const current = await readVerifier(instance, role);
           if (!current) throw fieldError('role', `no role "${role}" on ${instance.name}`, 'Check the name in pg_roles');
           if (!current.canLogin) throw fieldError('role', `"${role}" cannot log in (NOLOGIN)`, 'Rotate a login role');
-          const kind = current.verifier?.startsWith('SCRAM-SHA-256$') ? 'SCRAM-SHA-256' : current.verifier?.startsWith('md5') ? 'md5' : 'none';
+          const kind = verifierKind(current.verifier);
           const plan = [
             `read the current verifier of ${role} on ${instance.name} (${kind}${current.verifier ? `, fingerprint ${fingerprint(current.verifier)}` : ''})`,
             `set a new random password as a SCRAM-SHA-256 verifier built on the client`,
