@@ -8,3 +8,4 @@ export * from './kubernetes';
 export * from './argocd';
 export * from './prometheus';
 export * from './alertmanager';
+export { firstLine } from './errors';

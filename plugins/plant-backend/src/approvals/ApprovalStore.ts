@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { JsonValue } from '@backstage/types';
+import { sameEntityRef } from '@plantops/backstage-plugin-plant-common';
 import type { Approval, ApprovalStatus, NewApproval } from './types';
 import { pluginDatabase } from '../database/pluginDatabase';
 import { redactSecrets } from './redact';
@@ -47,8 +48,6 @@ function fromRow(r: Row): Approval {
     comment: r.comment ?? undefined,
   };
 }
-
-const sameRef = (a: string, b: string) => a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
 /**
  * Approval requests in the plant plugin's Backstage database (SQLite in the
@@ -115,7 +114,7 @@ export class ApprovalStore {
    */
   async decide(id: string, d: { approve: boolean; by: string; comment?: string }): Promise<Approval> {
     const current = await this.get(id);
-    if (sameRef(current.requester, d.by)) {
+    if (sameEntityRef(current.requester, d.by)) {
       throw new NotAllowedError(`${d.by} requested this change and cannot decide it; a second person must approve or deny it`);
     }
     if (current.status !== 'pending') {

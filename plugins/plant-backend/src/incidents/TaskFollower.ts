@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { sameEntityRef } from '@plantops/backstage-plugin-plant-common';
 import type { FollowedTask, IncidentStore } from './IncidentStore';
 import type { ScaffolderTask, ScaffolderTasks } from './ScaffolderTasks';
 
@@ -16,8 +17,6 @@ export interface TaskFollowerOptions {
   skewMs?: number;
   now?: () => Date;
 }
-
-const sameRef = (a: string, b: string) => a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
 /**
  * Follows the scaffolder tasks launched from runbook steps: finds the task a
@@ -73,7 +72,7 @@ export class TaskFollower {
       const task = tasks.find(
         t =>
           !claimed.has(t.id) &&
-          sameRef(t.spec.templateInfo?.entityRef ?? '', `template:default/${f.template}`) &&
+          sameEntityRef(t.spec.templateInfo?.entityRef ?? '', `template:default/${f.template}`) &&
           Date.parse(t.createdAt) >= launched - this.skewMs &&
           this.sameTarget(f, t),
       );
@@ -100,7 +99,7 @@ export class TaskFollower {
     const want = f.parameters.entity;
     if (typeof want !== 'string' || !want) return true;
     const got = t.spec.parameters?.entity;
-    return typeof got === 'string' && sameRef(got, want);
+    return typeof got === 'string' && sameEntityRef(got, want);
   }
 
   private async ended(f: FollowedTask, task: ScaffolderTask) {

@@ -4,6 +4,7 @@ import type { Config } from '@backstage/config';
 import { AppsV1Api } from '@kubernetes/client-node';
 import {
   ArgoCdClient,
+  firstLine,
   KUBERNETES_ID_ANNOTATION,
   KubernetesClusterResolver,
   REVISION_ANNOTATION,
@@ -29,8 +30,6 @@ export interface Deployment {
   /** The scaffolder task of a portal run. */
   taskId?: string;
 }
-
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
 
 /**
  * Recent deployments of an entity for the runbook page: its ArgoCD app's

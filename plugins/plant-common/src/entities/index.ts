@@ -1,5 +1,6 @@
 export { PLANTOPS_API_VERSION } from './common';
 export * from './annotations';
+export { sameEntityRef } from './refs';
 export { siteEntityV1alpha1Schema, isSiteEntity } from './SiteEntityV1alpha1';
 export type {
   SiteEntityV1alpha1,

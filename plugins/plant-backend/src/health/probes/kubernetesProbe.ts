@@ -3,6 +3,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import {
   CatalogReader,
+  firstLine,
   KUBERNETES_ID_ANNOTATION,
   KubernetesClusterResolver,
   resolveEntityWorkload,
@@ -64,7 +65,7 @@ export class KubernetesProbe implements Probe {
       }
     } catch (e: any) {
       if (notFound(e)) return { status: 'down', message: `no Deployment or StatefulSet ${w.name} in ${where}` };
-      return { status: 'unknown', message: `Kubernetes API of ${w.cluster} could not be read: ${String(e.message ?? e).split('\n')[0]}` };
+      return { status: 'unknown', message: `Kubernetes API of ${w.cluster} could not be read: ${firstLine(e)}` };
     }
     const pods = (await core.listNamespacedPod({ namespace: w.namespace, labelSelector: w.labelSelector })).items;
     const statuses = pods.flatMap(p => p.status?.containerStatuses ?? []);

@@ -12,6 +12,7 @@ import {
 } from 'node-opcua-client';
 import type { HealthStatus } from '@plantops/backstage-plugin-plant-common';
 import { worstStatus } from '@plantops/backstage-plugin-plant-common';
+import { firstLine } from '@plantops/backstage-plugin-plant-node';
 import type { Probe, ProbeResult } from './types';
 
 /** Where to probe a connector instead of its endpointUrl (the demo plant's in-process servers). */
@@ -121,7 +122,7 @@ export class OpcUaProbe implements Probe {
     try {
       standIn = await this.options.standIn?.(site, c);
     } catch (e: any) {
-      return { status: 'unknown', message: `${c.name}: the demo OPC UA server did not start: ${firstLine(e.message)}` };
+      return { status: 'unknown', message: `${c.name}: the demo OPC UA server did not start: ${firstLine(e)}` };
     }
     const url = standIn?.url ?? c.endpointUrl;
     const where = standIn ? `${c.endpointUrl}, probed at ${standIn.note} ${url}` : c.endpointUrl;
@@ -139,7 +140,7 @@ export class OpcUaProbe implements Probe {
         // The probe gives up at its timeout, the connect goes on (up to CONNECT_MS): the next sweep uses it.
         conn = await withAbort(this.connection(key, c, url), signal);
       } catch (e: any) {
-        return { status: 'down', message: `${c.name} (${where}): cannot connect: ${firstLine(e.message)}` };
+        return { status: 'down', message: `${c.name} (${where}): cannot connect: ${firstLine(e)}` };
       }
       let values;
       try {
@@ -148,7 +149,7 @@ export class OpcUaProbe implements Probe {
         this.drop(key);
         // A kept session may have died with a server restart: connect once more.
         if (reused && !signal.aborted) continue;
-        return { status: 'down', message: `${c.name} (${where}): ServerStatus not readable: ${firstLine(e.message)}` };
+        return { status: 'down', message: `${c.name} (${where}): ServerStatus not readable: ${firstLine(e)}` };
       }
       return this.judge(c, values);
     }
@@ -259,5 +260,3 @@ function shiftNow(site: SiteEntity, now: number) {
     return null;
   }
 }
-
-const firstLine = (s: string) => String(s ?? '').split('\n')[0];

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
+import { sameEntityRef } from '@plantops/backstage-plugin-plant-common';
 import type { Approval } from '../../api/ApprovalsApi';
-
-const sameRef = (a?: string, b?: string) => !!a && !!b && a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
 const Json = ({ label, value }: { label: string; value: unknown }) => (
   <Box mt={2}>
@@ -32,7 +31,7 @@ export const ApprovalDetail = (props: {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const own = sameRef(approval.requester, me);
+  const own = sameEntityRef(approval.requester, me);
   const open = approval.status === 'pending';
   const decide = async (approve: boolean) => {
     setBusy(true);
