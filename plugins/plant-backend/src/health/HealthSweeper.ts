@@ -9,7 +9,7 @@ import {
 import type { HealthResult, HealthStore } from './HealthStore';
 import { mapLimit } from './probes/limit';
 import { runProbe } from './probes/runProbe';
-import { isNotMonitored, notMonitored, Probe } from './probes/types';
+import { isHealthNotMonitored, isNotMonitored, notMonitored, Probe } from './probes/types';
 
 /** What a probe reads, for the message of an entity that has none of them. */
 const PROBE_ANNOTATIONS =
@@ -19,12 +19,12 @@ const unmonitoredReason = (why: string): HealthReason => ({ probe: 'none', ...no
 
 /**
  * An entity's own status from its probes: the worst of those that ran
- * against a target; unknown and not monitored when none could.
+ * against a target; unknown (not monitored) when none could.
  */
-function ownStatus(reasons: HealthReason[]): { status: HealthStatus; notMonitored?: true } {
+function ownStatus(reasons: HealthReason[]): HealthStatus {
   const monitored = reasons.filter(r => !isNotMonitored(r));
-  if (monitored.length === 0) return { status: 'unknown', notMonitored: true };
-  return { status: worstStatus(monitored.map(r => r.status)) };
+  if (monitored.length === 0) return 'unknown';
+  return worstStatus(monitored.map(r => r.status));
 }
 
 /** Kinds whose status comes from their parts, in the order they are derived (a System may hold Sites). */
@@ -100,9 +100,9 @@ export class HealthSweeper {
       reasons.push({ probe: probe.name, status: r.status, message: r.message, details: r.details });
       own.set(ref, reasons);
     });
-    const results = new Map<string, HealthResult & { notMonitored?: boolean }>();
+    const results = new Map<string, HealthResult>();
     for (const [ref, reasons] of own) {
-      results.set(ref, { entityRef: ref, ...ownStatus(reasons), reasons, derived: false });
+      results.set(ref, { entityRef: ref, status: ownStatus(reasons), reasons, derived: false });
     }
     // Entities no probe applies to say so, rather than having no health at all.
     for (const [ref, entity] of byRef) {
@@ -112,7 +112,6 @@ export class HealthSweeper {
         status: 'unknown',
         reasons: [unmonitoredReason(`no ${PROBE_ANNOTATIONS}`)],
         derived: false,
-        notMonitored: true,
       });
     }
     const at = now();
@@ -124,14 +123,14 @@ export class HealthSweeper {
         ].filter(p => p !== ref && results.has(p));
         // Parts not monitored here have no say in the whole's status.
         const parts = targets
-          .filter(p => !results.get(p)!.notMonitored)
+          .filter(p => !isHealthNotMonitored(results.get(p)!))
           .map(p => ({ entityRef: p, status: results.get(p)!.status }));
         const mine = own.get(ref) ?? [];
         const mineMonitored = mine.filter(r => !isNotMonitored(r));
         if (parts.length === 0 && mineMonitored.length === 0) {
           if (mine.length === 0 && targets.length === 0) continue;
           const why = targets.length > 0 ? [unmonitoredReason(`none of its ${targets.length} part(s) is monitored here`)] : [];
-          results.set(ref, { entityRef: ref, status: 'unknown', reasons: [...mine, ...why], derived: targets.length > 0, notMonitored: true });
+          results.set(ref, { entityRef: ref, status: 'unknown', reasons: [...mine, ...why], derived: targets.length > 0 });
           continue;
         }
         const fromParts = parts.length > 0 ? deriveStatus(parts) : undefined;
@@ -144,7 +143,7 @@ export class HealthSweeper {
         });
       }
     }
-    const all = [...results.values()].map(({ notMonitored: _, ...r }) => r);
+    const all = [...results.values()];
     const changed = await this.deps.store.record(all, at);
     await this.deps.store.forgetExcept(all.map(r => r.entityRef));
     await this.deps.store.prune(new Date(at.getTime() - (this.options.historyMs ?? 7 * 86_400_000)));

@@ -13,7 +13,7 @@ import type { AlertService } from '../alerts/AlertService';
 import type { Entity } from '@backstage/catalog-model';
 import { summarize } from './entities';
 import type { HealthStore } from './HealthStore';
-import { isNotMonitored } from './probes/types';
+import { isHealthNotMonitored } from './probes/types';
 
 const refList = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
@@ -63,9 +63,7 @@ export function createHealthRouter(o: HealthRouterOptions): express.Router {
   router.get('/now', async (_req, res) => {
     const [health, list, entities] = await Promise.all([o.store.current(), o.alerts.list(), o.loadEntities()]);
     // Entities not monitored here are no problem to act on: counted, not listed.
-    const notMonitored = new Set(
-      health.filter(h => h.status === 'unknown' && h.reasons.length > 0 && h.reasons.every(r => r.status === 'ok' || isNotMonitored(r))),
-    );
+    const notMonitored = new Set(health.filter(isHealthNotMonitored));
     const notOk = health
       .filter(h => h.status !== 'ok' && !notMonitored.has(h))
       .sort((a, b) => compareStatus(a.status, b.status) || Date.parse(a.since) - Date.parse(b.since));

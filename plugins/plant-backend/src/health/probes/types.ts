@@ -21,6 +21,19 @@ export function notMonitored(why: string): ProbeResult {
 
 export const isNotMonitored = (r: { details?: Record<string, unknown> }) => r.details?.[NOT_MONITORED] === true;
 
+/**
+ * An entity's health that is not monitored here: unknown, and none of its
+ * reasons is a check that ran against a target (each is not monitored here,
+ * or ok). Such entities have no say in a whole's status and are no problem
+ * to act on.
+ */
+export function isHealthNotMonitored(h: {
+  status: HealthStatus;
+  reasons: { status: HealthStatus; details?: Record<string, unknown> }[];
+}): boolean {
+  return h.status === 'unknown' && h.reasons.length > 0 && h.reasons.every(r => r.status === 'ok' || isNotMonitored(r));
+}
+
 /** A health probe: which entities it checks, and how. */
 export interface Probe {
   /** Short name shown as the reason's probe: http, prometheus, postgres ... */
