@@ -13,7 +13,9 @@ const topic = `plantops.reset.${id}`;
 const groupId = `plantops-reset-${id}`;
 const kafka = new Kafka({ clientId: 'reset-test', brokers, logLevel: logLevel.NOTHING });
 let admin: Admin;
-const T0 = Date.parse('2026-01-31T06:00:00Z');
+// An hour ago, on a whole minute: the test broker keeps data 24 hours, and
+// deletes older messages (so the timestamp lookup) whenever its clean-up runs.
+const T0 = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
 
 function setup() {
   const cap = capture();
@@ -89,8 +91,9 @@ describe('plant:kafka:reset-offsets (real Kafka)', () => {
       { partition: 0, before: '0', after: '10' },
       { partition: 1, before: '0', after: '10' },
     ]);
-    // 06:03:30 -> the first message at or after it is the 5th (offset 4) on both partitions.
-    const ts = await run(action, { broker: 'ms5-kafka', topic, groupId, to: 'timestamp', timestamp: '2026-01-31T06:03:30Z' }, { cap });
+    // T0 + 3.5 min -> the first message at or after it is the 5th (offset 4) on both partitions.
+    const timestamp = new Date(T0 + 210_000).toISOString();
+    const ts = await run(action, { broker: 'ms5-kafka', topic, groupId, to: 'timestamp', timestamp }, { cap });
     expect(ts.partitions).toEqual([
       { partition: 0, before: '10', after: '4' },
       { partition: 1, before: '10', after: '4' },
