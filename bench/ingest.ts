@@ -4,9 +4,9 @@
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/ingest.ts \
  *     [--events 1000000] [--brokers 127.0.0.1:29092] [--partitions 6] \
- *     [--configs 2x20000,6x20000] [--timeout-s 60] [--skip-bare] [--no-profile] \
+ *     [--configs 3x50000,6x50000] [--timeout-s 60] [--skip-bare] [--no-profile] \
  *     [--writer-chunks 3333,50000 | none] [--writer-events 200000] [--regenerate] \
- *     [--cpu-profile DIR]
+ *     [--cpu-profile DIR] [--fetch-partition-mb 5] [--fetch-max-mb 50]
  *
  * A config is <partitionsConsumedConcurrently>x<chunkSize>.
  */
@@ -23,7 +23,7 @@ import {
   RollupWriter,
   SourceMessage,
 } from '../plugins/plant-backend/src/ingest/RollupWriter';
-import { KafkaIngestor } from '../plugins/plant-backend/src/ingest/KafkaIngestor';
+import { KAFKA_INGEST_DEFAULTS, KafkaIngestor } from '../plugins/plant-backend/src/ingest/KafkaIngestor';
 import { migrate } from '../plugins/plant-backend/src/database/schema';
 import {
   args,
@@ -44,8 +44,9 @@ const PARTITIONS = a.num('partitions', 6);
 const BROKERS = a
   .str('brokers', process.env.PLANTOPS_BENCH_KAFKA_BROKERS ?? '127.0.0.1:29092')
   .split(',');
+const DEFAULT_CONFIG = `${KAFKA_INGEST_DEFAULTS.partitionsConsumedConcurrently}x${KAFKA_INGEST_DEFAULTS.chunkSize}`;
 const CONFIGS = a
-  .str('configs', '2x20000,6x20000')
+  .str('configs', `${DEFAULT_CONFIG},6x${KAFKA_INGEST_DEFAULTS.chunkSize}`)
   .split(',')
   .map(c => {
     const [conc, chunk] = c.split('x').map(Number);
@@ -66,6 +67,11 @@ const WRITER_EVENTS = a.num('writer-events', 200_000);
 const WRITER_CONC = a.num('writer-concurrency', 2);
 /** A folder for a V8 CPU profile of each KafkaIngestor run (open in Chrome DevTools). */
 const CPU_PROFILE = a.str('cpu-profile', '');
+/** KafkaIngestor fetch sizes in MB (its defaults when not given). */
+const FETCH = {
+  maxBytesPerPartition: a.num('fetch-partition-mb', 0) * 1024 * 1024 || undefined,
+  maxBytes: a.num('fetch-max-mb', 0) * 1024 * 1024 || undefined,
+};
 BROKERS.forEach(assertLoopback);
 
 const kafkaErrors: string[] = [];
@@ -355,6 +361,7 @@ async function ingest(topic: string, conc: number, chunk: number) {
         groupId: `bench-ingest-${randomBytes(4).toString('hex')}`,
         chunkSize: chunk,
         partitionsConsumedConcurrently: conc,
+        fetch: FETCH,
         onBatch: (_p, r) => {
           totals.batches++;
           totals.applied += r.applied;

@@ -46,13 +46,13 @@ export interface Config {
         /** Default ms5-consumer-group. */
         groupId?: string;
         clientId?: string;
-        /** Messages applied per database transaction. Default 20000. */
+        /** Messages applied per database transaction. Default 50000. */
         chunkSize?: number;
-        /** Partitions applied in parallel, each in its own transactions. Default 1. */
+        /** Partitions applied in parallel, each in its own transactions. Default 3. */
         partitionsConsumedConcurrently?: number;
         /** kafkajs fetch sizes: bigger fetches, bigger batches, fewer transactions per event. */
         fetch?: {
-          /** Default 5 MiB. */
+          /** Default 12 MiB. */
           maxBytesPerPartition?: number;
           /** Default 50 MiB. */
           maxBytes?: number;

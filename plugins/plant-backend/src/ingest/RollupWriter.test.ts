@@ -81,14 +81,16 @@ describe('RollupWriter on PostgreSQL', () => {
 
   it('dead-letters malformed messages with the reason and keeps going', async () => {
     offset = 0;
-    const r = await writer().applyBatch('kafka:t', 0, msgs([
-      state(0, 'Executing'), '{not json', JSON.stringify({ type: 'state' }), state(120, 'Idle'),
-    ]));
-    expect(r).toMatchObject({ applied: 2, deadLettered: 2 });
+    const r = await writer().applyBatch('kafka:t', 0, [
+      ...msgs([state(0, 'Executing'), '{not json', JSON.stringify({ type: 'state' }), state(120, 'Idle')]),
+      { offset: String(offset++), value: null }, // a Kafka tombstone
+    ]);
+    expect(r).toMatchObject({ applied: 2, deadLettered: 3 });
     const dead = await pool.query('SELECT raw, reason, position FROM plant_dead_letter ORDER BY id');
     expect(dead.rows).toEqual([
       { raw: '{not json', reason: expect.stringMatching(/^event: not valid JSON/), position: '0:1' },
       { raw: '{"type":"state"}', reason: expect.stringMatching(/^type: must be one of machineState/), position: '0:2' },
+      { raw: '', reason: expect.stringMatching(/^event: not valid JSON/), position: '0:4' },
     ]);
     expect(await totals()).toMatchObject({ executing: 120 });
   });

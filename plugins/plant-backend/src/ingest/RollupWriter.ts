@@ -13,8 +13,8 @@ const scratch: ScannedCounters = {
 /** One raw message from a source, with its position for idempotence. */
 export interface SourceMessage {
   offset: string; // Kafka offset (decimal string)
-  /** JSON text, or its UTF-8 bytes (decoded only when parsed, so the text dies young). */
-  value: string | Buffer;
+  /** JSON text, or its UTF-8 bytes (decoded only when parsed, so the text dies young); null (a Kafka tombstone) is malformed. */
+  value: string | Buffer | null;
 }
 
 export interface BatchResult {
@@ -345,11 +345,12 @@ export class RollupWriter {
     const dead: { position: string; raw: string; reason: string }[] = [];
     const c = scratch;
     for (const m of fresh) {
-      if (typeof m.value !== 'string' && scanCounters(m.value, c)) {
+      const value = m.value ?? '';
+      if (typeof value !== 'string' && scanCounters(value, c)) {
         staged.addCounters(c.site, c.line, c.machine, c.at, c.total, c.good, c.reject, c.startupReject);
         continue;
       }
-      const raw = typeof m.value === 'string' ? m.value : m.value.toString('utf8');
+      const raw = typeof value === 'string' ? value : value.toString('utf8');
       const parsed = this.parse(raw);
       if (parsed.ok) staged.add(parsed.event);
       else dead.push({ position: `${partition}:${m.offset}`, raw, reason: parsed.reason });
