@@ -29,6 +29,7 @@ import {
   args,
   assertLoopback,
   benchLogger,
+  collectGarbage,
   createBenchDatabase,
   fmt,
   machineLine,
@@ -215,6 +216,7 @@ async function bare(topic: string, concurrency: number) {
   const consumer = kafka.consumer({
     groupId: `bench-bare-${randomBytes(4).toString('hex')}`,
   });
+  collectGarbage();
   const cpu0 = process.cpuUsage();
   const k0 = kafkaPid ? procCpuMs(kafkaPid) : 0;
   const t0 = performance.now();
@@ -375,6 +377,7 @@ async function ingest(topic: string, conc: number, chunk: number) {
     );
     const source = `kafka:${topic}`;
     const errors0 = kafkaErrors.length;
+    collectGarbage();
     const cpu0 = process.cpuUsage();
     const k0 = kafkaPid ? procCpuMs(kafkaPid) : 0;
     const profiler = CPU_PROFILE ? await startCpuProfile() : undefined;

@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { PlantOpcUaServer, PlantOpcUaServerOptions } from '@plantops/plant-simulator';
 // Deep imports: the package index also loads node-opcua, which these benches do not need.
 import { defaultPlant, PlantConfig } from '@plantops/plant-simulator/src/model';
@@ -154,6 +156,15 @@ export function machineLine() {
 }
 
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/**
+ * A full garbage collection now, so a timed run does not pay for the garbage
+ * of the steps before it (generating, producing, an earlier run).
+ */
+export function collectGarbage() {
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 /**
  * A plant of `sites` x `linesPerSite` x `machinesPerLine`, machine names

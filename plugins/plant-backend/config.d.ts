@@ -54,7 +54,7 @@ export interface Config {
         fetch?: {
           /** Default 12 MiB. */
           maxBytesPerPartition?: number;
-          /** Default 50 MiB. */
+          /** Default 24 MiB. */
           maxBytes?: number;
           /** Default 1. */
           minBytes?: number;

@@ -7,14 +7,16 @@ import type { BatchResult, RollupWriter } from './RollupWriter';
  * updating its machines' rows, the hour and day rows) is paid per chunk, so
  * chunks of tens of thousands of messages, from fetches big enough to fill
  * them; a few partitions in parallel keep the database busy while this
- * process reads the next chunk. A steady stream gives small batches anyway:
- * the sizes only matter when catching up.
+ * process reads the next chunk. A fetch response is copied into one buffer
+ * (kafkajs); above a few tens of MB each copy lands in fresh memory and the
+ * page faults cost more than the copy. A steady stream gives small batches
+ * anyway: the sizes only matter when catching up.
  */
 export const KAFKA_INGEST_DEFAULTS = {
   chunkSize: 50_000,
   partitionsConsumedConcurrently: 3,
   maxBytesPerPartition: 12 * 1024 * 1024,
-  maxBytes: 50 * 1024 * 1024,
+  maxBytes: 24 * 1024 * 1024,
 };
 
 export interface KafkaIngestorOptions {
