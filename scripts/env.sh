@@ -3,7 +3,8 @@
 # headers), unless the machine already runs Node 22 or 24.
 # shellcheck shell=bash
 
-PLANTOPS_ROOT=${PLANTOPS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# Always this checkout, even when a shell sourced another checkout's env.sh before.
+PLANTOPS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PLANTOPS_NODE_VERSION=22.23.3
 PLANTOPS_TOOLCHAIN="$PLANTOPS_ROOT/.toolchain"
 export PLANTOPS_ROOT
