@@ -5,7 +5,7 @@ import {
   type LocationSpec,
   processingResult,
 } from '@backstage/plugin-catalog-node';
-import { ANNOTATION_ARGOCD_APP_NAME } from '@plantops/backstage-plugin-plant-common';
+import { ANNOTATION_ARGOCD_APP_NAME, ANNOTATION_ARGOCD_INSTANCE_NAME } from '@plantops/backstage-plugin-plant-common';
 import { KUBERNETES_ID_ANNOTATION } from '@plantops/backstage-plugin-plant-node';
 import type { CachedIndex } from '../CachedIndex';
 import type { ArgoAppStatus } from './ArgoAppStore';
@@ -15,8 +15,6 @@ export const ANNOTATION_ARGOCD_SYNC = 'plantops.io/argocd-sync';
 export const ANNOTATION_ARGOCD_HEALTH = 'plantops.io/argocd-health';
 export const ANNOTATION_ARGOCD_REVISION = 'plantops.io/argocd-revision';
 export const ANNOTATION_ARGOCD_INSTANCE = 'plantops.io/argocd-instance';
-/** Picks the instance when several have an app of that name (plant-node's convention). */
-export const ARGOCD_INSTANCE_ANNOTATION = 'argocd/instance-name';
 
 /**
  * Links Components to their ArgoCD application and writes its sync and health
@@ -47,7 +45,7 @@ export class ArgoCdStatusProcessor implements CatalogProcessor {
 
     for (const name of candidates) {
       const apps = await this.index.get(name);
-      const wanted = annotations[ARGOCD_INSTANCE_ANNOTATION];
+      const wanted = annotations[ANNOTATION_ARGOCD_INSTANCE_NAME];
       const app = wanted ? apps?.find(a => a.instance === wanted) : apps?.[0];
       if (!app) continue;
       return {

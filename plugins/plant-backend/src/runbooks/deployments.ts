@@ -12,10 +12,13 @@ import {
   rolloutHistory,
   type CatalogReader,
 } from '@plantops/backstage-plugin-plant-node';
-import { ANNOTATION_ARGOCD_APP_NAME, type SourceStatus } from '@plantops/backstage-plugin-plant-common';
+import {
+  ANNOTATION_ARGOCD_APP_NAME,
+  ANNOTATION_ARGOCD_INSTANCE_NAME,
+  type SourceStatus,
+} from '@plantops/backstage-plugin-plant-common';
 import type { ScaffolderTasks } from '../incidents';
 
-export const ARGOCD_INSTANCE_ANNOTATION = 'argocd/instance-name';
 /** The templates whose runs are deployments of their `entity`. */
 const DEPLOY_TEMPLATES = ['template:default/deploy', 'template:default/rollback'];
 
@@ -71,7 +74,7 @@ export class RecentDeployments {
   private async argocd(entity: Entity): Promise<Deployment[] | undefined> {
     const app = entity.metadata.annotations?.[ANNOTATION_ARGOCD_APP_NAME];
     if (!app || !(this.deps.config.getOptionalConfigArray('plant.argocd.instances') ?? []).length) return undefined;
-    const client = ArgoCdClient.fromConfig(this.deps.config, entity.metadata.annotations?.[ARGOCD_INSTANCE_ANNOTATION], ARGOCD_INSTANCE_ANNOTATION);
+    const client = ArgoCdClient.fromConfig(this.deps.config, entity.metadata.annotations?.[ANNOTATION_ARGOCD_INSTANCE_NAME], ANNOTATION_ARGOCD_INSTANCE_NAME);
     const a = await client.getApplication(app, AbortSignal.timeout(10_000));
     // Newest first, so equal times keep that order.
     return (a.status?.history ?? []).slice().reverse().map(h => ({

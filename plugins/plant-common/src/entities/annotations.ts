@@ -35,3 +35,9 @@ export const ANNOTATION_PLANTOPS_KAFKA_TOPIC = 'plantops.io/kafka-topic';
  * application that deploys it. Named here once for the packages that read it.
  */
 export const ANNOTATION_ARGOCD_APP_NAME = 'argocd/app-name';
+
+/**
+ * The ecosystem's (Roadie's ArgoCD plugin) on a Component: which ArgoCD
+ * instance serves its application, when more than one is configured.
+ */
+export const ANNOTATION_ARGOCD_INSTANCE_NAME = 'argocd/instance-name';

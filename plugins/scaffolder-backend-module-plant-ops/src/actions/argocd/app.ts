@@ -2,7 +2,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { ActionContext, TemplateExample } from '@backstage/plugin-scaffolder-node';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
-import { ANNOTATION_ARGOCD_APP_NAME } from '@plantops/backstage-plugin-plant-common';
+import { ANNOTATION_ARGOCD_APP_NAME, ANNOTATION_ARGOCD_INSTANCE_NAME } from '@plantops/backstage-plugin-plant-common';
 import { ArgoCdClient, ArgoCdError, type ArgoApplication, type CatalogReader } from '@plantops/backstage-plugin-plant-node';
 import type { z as zod } from 'zod/v3';
 import { fieldError } from '../../lib/errors';
@@ -10,7 +10,6 @@ import type { InputShape, ParsedInput } from '../../lib/input';
 import { createOperationAction, type Operation } from '../../lib/operation';
 import type { PlantOpsDeps } from '../../deps';
 
-export const INSTANCE_ANNOTATION = 'argocd/instance-name';
 
 export interface ArgocdActionOptions extends Pick<PlantOpsDeps, 'auditor'> {
   config: Config;
@@ -52,7 +51,7 @@ export async function resolveApp(
     if (!entity) throw fieldError('entityRef', `${ref} is not in the catalog`, 'Pick an entity with the entity picker');
     const annotations = entity.metadata.annotations ?? {};
     appName = appName ?? annotations[ANNOTATION_ARGOCD_APP_NAME];
-    instance = instance ?? annotations[INSTANCE_ANNOTATION];
+    instance = instance ?? annotations[ANNOTATION_ARGOCD_INSTANCE_NAME];
     if (!appName) throw fieldError('entityRef', `${ref} has no ${ANNOTATION_ARGOCD_APP_NAME} annotation`, 'Pick an entity deployed by ArgoCD, or give appName');
   }
   if (!appName) throw fieldError('appName', 'is missing', 'Give the ArgoCD application name, or an entityRef with the argocd/app-name annotation');
