@@ -9,3 +9,4 @@ export * from './argocd';
 export * from './prometheus';
 export * from './alertmanager';
 export { firstLine } from './errors';
+export { mapLimit } from './mapLimit';

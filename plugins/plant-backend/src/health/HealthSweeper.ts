@@ -7,7 +7,7 @@ import {
   worstStatus,
 } from '@plantops/backstage-plugin-plant-common';
 import type { HealthResult, HealthStore } from './HealthStore';
-import { mapLimit } from './probes/limit';
+import { mapLimit } from '@plantops/backstage-plugin-plant-node';
 import { runProbe } from './probes/runProbe';
 import { isHealthNotMonitored, isNotMonitored, notMonitored, Probe } from './probes/types';
 

@@ -15,7 +15,11 @@ import { summarize } from './entities';
 import type { HealthStore } from './HealthStore';
 import { isHealthNotMonitored } from './probes/types';
 
-const refList = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+/** A query parameter given once, many times or not at all, as a list. */
+function refList(v: unknown): string[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v.map(String) : [String(v)];
+}
 
 const silenceSchema = z.object({
   alertId: z.string({ required_error: 'alertId: required, the id of an alert from GET /alerts' }).min(1, 'alertId: must not be empty'),

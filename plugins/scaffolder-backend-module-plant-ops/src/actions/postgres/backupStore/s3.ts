@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { fieldError } from '../../../lib/errors';
-import { mapLimit } from '../../../lib/mapLimit';
+import { mapLimit } from '@plantops/backstage-plugin-plant-node';
 import { Redactor } from '../../../lib/redact';
 import { BACKUP_ID, type BackupManifest, type BackupStore, newestFirst, parseManifest } from './types';
 
