@@ -20,7 +20,7 @@ export interface ScannedCounters {
   startupReject: number;
 }
 
-// One bit per key, to find repeated and missing ones.
+// One bit per JSON key (named as in the message), to find repeated and missing ones.
 const K = {
   schemaVersion: 1 << 0,
   type: 1 << 1,
@@ -39,12 +39,8 @@ const REQUIRED =
   K.schemaVersion | K.type | K.site | K.line | K.machine | K.sourceTimestamp | K.total | K.good | K.reject;
 const NUMERIC = K.schemaVersion | K.total | K.good | K.reject | K.startupReject;
 
-const KEYS: [string, number][] = [
-  ['schemaVersion', K.schemaVersion], ['type', K.type], ['site', K.site], ['line', K.line],
-  ['machine', K.machine], ['sourceTimestamp', K.sourceTimestamp], ['eventId', K.eventId],
-  ['total', K.total], ['good', K.good], ['reject', K.reject], ['startupReject', K.startupReject],
-  ['productId', K.productId],
-];
+// The JSON keys are K's own names.
+const KEYS: [string, number][] = Object.entries(K);
 const KEYS_BY_LENGTH: [string, number][][] = [];
 for (const [name, k] of KEYS) (KEYS_BY_LENGTH[name.length] ??= []).push([name, k]);
 const COUNTERS = 'counters';
